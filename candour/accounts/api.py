@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+
+from candour.accounts.models import User
+from candour.accounts.schemas import MeOut
+
+router = Router(tags=["accounts"])
+
+
+@router.get("/me", response=MeOut, summary="Who the caller is signed in as")
+def me(request: HttpRequest) -> MeOut:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return MeOut(
+        reference=str(user.reference),
+        role=user.role,
+        organisation=str(user.organisation.reference),
+        organisation_kind=user.organisation.kind,
+    )

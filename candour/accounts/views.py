@@ -1,0 +1,266 @@
+"""Sign-in, two-factor, own account, and administration of an organisation's users."""
+
+from __future__ import annotations
+
+from base64 import b32encode
+from uuid import UUID
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.oath import totp
+
+from candour.accounts import selectors, services
+from candour.accounts.forms import (
+    InviteUserForm,
+    SetPasswordForm,
+    SignInForm,
+    TwoFactorForm,
+    UserDetailsForm,
+)
+from candour.accounts.models import Role, User
+from candour.core.access import pending_two_factor, public, staff
+
+NEXT_KEY = "sign_in_next"
+ACTIVATION_KEY = "activation_token"
+
+
+def _current(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # guaranteed by the access policy
+    return request.user
+
+
+# --- Sign in and out ---------------------------------------------------------------------
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        target = request.GET.get("next", "")
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            request.session[NEXT_KEY] = target
+        notice = request.session.pop("signed_out_reason", None)
+        return render(request, "accounts/sign_in.html", {"form": SignInForm(), "notice": notice})
+    form = SignInForm(request.POST)
+    status = 400
+    if form.is_valid():
+        next_url = request.session.get(NEXT_KEY)
+        result = services.sign_in_with_password(
+            request=request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
+        )
+        if result.outcome is services.SignInOutcome.SIGNED_IN:
+            if next_url:
+                request.session[NEXT_KEY] = next_url  # login() cycled the session
+            return redirect("accounts:two_factor")
+        if result.outcome is services.SignInOutcome.LOCKED:
+            form.add_error(None, _locked_message(result.locked_until))
+            status = 429
+        else:
+            form.add_error("email", "Enter a correct email address and password")
+            status = 401
+    return render(request, "accounts/sign_in.html", {"form": form}, status=status)
+
+
+def _locked_message(until: object) -> str:
+    minutes = settings.CANDOUR_SIGN_IN_LOCK_SECONDS // 60
+    return (
+        "There have been too many attempts to sign in to this account. "
+        f"Wait {minutes} minutes, then try again."
+    )
+
+
+@pending_two_factor
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    user = _current(request)
+    if user.is_verified():  # type: ignore[attr-defined]
+        return redirect("core:home")
+    device = services.confirmed_device(user)
+    setting_up = device is None
+    form = TwoFactorForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            result = services.verify_two_factor(request=request, user=user, code=form.cleaned_data["code"])
+            if result.outcome is services.SignInOutcome.SIGNED_IN:
+                target = request.session.pop(NEXT_KEY, None) or reverse("core:home")
+                return HttpResponseRedirect(target)
+            if result.outcome is services.SignInOutcome.LOCKED:
+                request.session["signed_out_reason"] = "locked"
+                return redirect("accounts:sign_in")
+            form.add_error("code", "The security code is wrong or has expired. Enter the newest code")
+            status = 401
+    context: dict[str, object] = {"form": form, "setting_up": setting_up}
+    shown = device or services.pending_device(user)
+    if setting_up:
+        context["secret"] = b32encode(shown.bin_key).decode()
+        context["qr_svg"] = segno.make(shown.config_url, error="m").svg_inline(
+            scale=4, title="QR code for your authenticator app"
+        )
+    if settings.CANDOUR_DEMO_MODE:
+        context["demo_code"] = f"{totp(shown.bin_key, shown.step, shown.t0, shown.digits):06d}"
+    return render(request, "accounts/two_factor.html", context, status=status)
+
+
+@pending_two_factor
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    services.sign_out(request=request)
+    return render(request, "accounts/signed_out.html")
+
+
+@staff()
+def account(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/account.html", {"account_user": _current(request)})
+
+
+@staff()
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    services.sign_out_everywhere(request=request, user=_current(request))
+    return render(request, "accounts/signed_out.html", {"everywhere": True})
+
+
+# --- Invitation link ---------------------------------------------------------------------
+
+
+@public
+def activate(request: HttpRequest, reference: UUID, token: str) -> HttpResponse:
+    """Move the token out of the URL into the session, as Django's password reset does."""
+    request.session[ACTIVATION_KEY] = token
+    return redirect("accounts:activate_set_password", reference=reference)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def activate_set_password(request: HttpRequest, reference: UUID) -> HttpResponse:
+    user = selectors.get_invited_user(reference=reference)
+    token = request.session.get(ACTIVATION_KEY, "")
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "accounts/activation_invalid.html", status=404)
+    form = SetPasswordForm(request.POST or None, user=user)
+    if request.method == "POST":
+        if form.is_valid():
+            services.set_password_from_invitation(user=user, password=form.cleaned_data["password"])
+            request.session.pop(ACTIVATION_KEY, None)
+            request.session["signed_out_reason"] = "password_set"
+            return redirect("accounts:sign_in")
+        return render(request, "accounts/activate.html", {"form": form}, status=400)
+    return render(request, "accounts/activate.html", {"form": form})
+
+
+# --- Administration ----------------------------------------------------------------------
+
+ADMIN = Role.ADMINISTRATOR
+
+
+@staff(ADMIN)
+def list_users(request: HttpRequest) -> HttpResponse:
+    users = list(selectors.list_users_for_admin(admin=_current(request)))
+    with_2fa = selectors.users_with_two_factor(users=users)
+    rows = [(user, user.pk in with_2fa) for user in users]
+    return render(request, "accounts/users/list.html", {"rows": rows})
+
+
+@staff(ADMIN)
+@require_http_methods(["GET", "POST"])
+def invite_user(request: HttpRequest) -> HttpResponse:
+    admin = _current(request)
+    form = InviteUserForm(
+        request.POST or None,
+        organisation=admin.organisation,
+        teams=selectors.list_teams(user=admin),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invite_user(admin=admin, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Invitation sent to {user.email}")
+            return redirect("accounts:show_user", reference=user.reference)
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/users/invite.html", {"form": form}, status=status)
+
+
+@staff(ADMIN)
+def show_user(request: HttpRequest, reference: UUID) -> HttpResponse:
+    user = selectors.get_user_for_admin(admin=_current(request), reference=reference)
+    return render(
+        request,
+        "accounts/users/show.html",
+        {"subject": user, "has_two_factor": selectors.has_two_factor(user=user)},
+    )
+
+
+@staff(ADMIN)
+@require_http_methods(["GET", "POST"])
+def edit_user(request: HttpRequest, reference: UUID) -> HttpResponse:
+    admin = _current(request)
+    user = selectors.get_user_for_admin(admin=admin, reference=reference)
+    initial = {"full_name": user.full_name, "role": user.role, "team": user.team, "is_auditor": user.is_auditor}
+    form = UserDetailsForm(
+        request.POST or None,
+        initial=initial,
+        organisation=admin.organisation,
+        teams=selectors.list_teams(user=admin),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_user(admin=admin, user=user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "User details saved")
+            return redirect("accounts:show_user", reference=user.reference)
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/users/edit.html", {"form": form, "subject": user}, status=status)
+
+
+_ACTIONS = {
+    "deactivate": (services.deactivate_user, "Deactivate this account?",
+                   "They will be signed out at once and cannot sign in again until reactivated.",
+                   "Account deactivated"),
+    "reactivate": (services.reactivate_user, "Reactivate this account?",
+                   "They will be able to sign in again.", "Account reactivated"),
+    "reset-two-factor": (services.reset_two_factor, "Reset two-factor authentication?",
+                         "They will be signed out and must set up an authenticator app at their next sign-in.",
+                         "Two-factor authentication reset"),
+    "resend-invitation": (services.resend_invitation, "Send the invitation again?",
+                          "A new link to set a password will be e-mailed to them.", "Invitation sent again"),
+}
+
+
+@staff(ADMIN)
+@require_http_methods(["GET", "POST"])
+def user_action(request: HttpRequest, reference: UUID, action: str) -> HttpResponse:
+    """Confirm, then apply, one account action (GET shows the question, POST does it)."""
+    admin = _current(request)
+    user = selectors.get_user_for_admin(admin=admin, reference=reference)
+    if action not in _ACTIONS:
+        return render(request, "errors/404.html", status=404)
+    service, question, consequence, done = _ACTIONS[action]
+    error = None
+    if request.method == "POST":
+        try:
+            service(admin=admin, user=user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, done)
+            return redirect("accounts:show_user", reference=user.reference)
+    return render(
+        request,
+        "accounts/users/confirm.html",
+        {"subject": user, "question": question, "consequence": consequence, "error": error},
+        status=400 if error else 200,
+    )

@@ -1,0 +1,8 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def lookup(mapping: dict[str, str], key: str) -> str:
+    return mapping.get(key, "")

@@ -1,0 +1,224 @@
+"""Settings shared by every environment. Secure by default: dev.py opts out, never the reverse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+
+from candour.config.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+PACKAGE_DIR = BASE_DIR / "candour"
+
+DEBUG = False
+# Dev-only conveniences (2FA code hint on the sign-in page, demo data). production.py refuses it.
+CANDOUR_DEMO_MODE = False
+SERVICE_NAME = "candour"
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "crispy_forms",
+    "crispy_forms_gds",
+    "csp",
+    "candour.core",
+    "candour.audit",
+    "candour.accounts",
+    "candour.notifications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "candour.core.middleware.RequestSizeLimitMiddleware",
+    "candour.core.middleware.ResponseHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "candour.accounts.middleware.IdleTimeoutMiddleware",
+    "candour.core.middleware.AccessPolicyMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "candour.config.urls"
+WSGI_APPLICATION = "candour.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "candour.core.context_processors.service",
+            ],
+        },
+    },
+]
+
+# DATABASE_URL unset -> the embedded SQLite file; set -> usually PostgreSQL.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so
+        # a read transaction never has to upgrade (and fail with "database is locked").
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["candour.accounts.backends.EmailBackend"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "core:home"
+
+# Sessions: a browser-session cookie with an absolute cap; the idle limit is enforced by
+# IdleTimeoutMiddleware so the user can be told why they were signed out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env_int("CANDOUR_SESSION_MAX_AGE_SECONDS", 8 * 3600, minimum=60)
+CANDOUR_IDLE_TIMEOUT_SECONDS = env_int("CANDOUR_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "candour_session"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_NAME = "candour_csrftoken"
+CSRF_FAILURE_VIEW = "candour.core.views.csrf_failure"
+
+# Sign-in throttling: a lock per e-mail address (keyed by HMAC, so unknown addresses lock
+# too and the lock reveals nothing), never per IP address.
+CANDOUR_SIGN_IN_MAX_FAILURES = env_int("CANDOUR_SIGN_IN_MAX_FAILURES", 5, minimum=1)
+CANDOUR_SIGN_IN_LOCK_SECONDS = env_int("CANDOUR_SIGN_IN_LOCK_SECONDS", 15 * 60, minimum=1)
+OTP_TOTP_ISSUER = "candour"
+
+# Request limits: refuse large bodies before reading them (413).
+CANDOUR_MAX_REQUEST_BYTES = env_int("CANDOUR_MAX_REQUEST_BYTES", 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = CANDOUR_MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = CANDOUR_MAX_REQUEST_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+
+# Security headers.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CANDOUR_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+# Static files: the real GOV.UK Frontend from npm, served by WhiteNoise. The precompiled
+# CSS looks for fonts and images under /assets/, so that is the static URL.
+STATIC_URL = "/assets/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+GOVUK_FRONTEND_DIST = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+STATICFILES_DIRS = [
+    GOVUK_FRONTEND_DIST / "assets",
+    ("govuk", GOVUK_FRONTEND_DIST),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
+CRISPY_GDS_FRONTEND_VERSION = "5.14.0"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# E-mail goes out only through the outbox worker.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "candour <no-reply@candour.invalid>")
+CANDOUR_BASE_URL = env_str("CANDOUR_BASE_URL", "http://127.0.0.1:8000")
+
+# Key for the audit log's HMAC chain; production requires its own (see production.py).
+CANDOUR_AUDIT_KEY = env_str("CANDOUR_AUDIT_KEY", "")
+
+# Outbox worker.
+CANDOUR_JOB_MAX_ATTEMPTS = env_int("CANDOUR_JOB_MAX_ATTEMPTS", 8, minimum=1)
+CANDOUR_JOB_LEASE_SECONDS = env_int("CANDOUR_JOB_LEASE_SECONDS", 60, minimum=1)
+CANDOUR_JOB_BACKOFF_BASE_SECONDS = env_int("CANDOUR_JOB_BACKOFF_BASE_SECONDS", 10, minimum=0)
+
+# Structured logs that carry references only: no IP, user agent, body or exception message.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"references_only": {"()": "candour.core.logging.ReferencesOnlyFilter"}},
+    "formatters": {"json": {"()": "candour.core.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["references_only"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.security.DisallowedHost": {"level": "ERROR"},
+    },
+}

@@ -1,0 +1,22 @@
+"""Test settings: the same stack as production, made fast and self-contained."""
+
+from candour.config.settings.base import *  # noqa: F403
+from candour.config.settings.base import BASE_DIR, DATABASES, INSTALLED_APPS
+
+SECRET_KEY = "test-only-not-secret-" + "y" * 40  # noqa: S105
+CANDOUR_DEMO_MODE = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+# Static files straight from the finders: no collectstatic step before the suite.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A test-only app with a model and a job handler for the outbox crash tests.
+INSTALLED_APPS = [*INSTALLED_APPS, "candour.demo", "candour.testapp"]
+# A file (not :memory:) so worker subprocesses in tests share the test database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}

@@ -1,0 +1,38 @@
+"""Service navigation: only links the current user's role can open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from candour.core.access import policy_of
+from django.urls import resolve
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    href: str
+    active: bool
+
+
+_ITEMS = (
+    ("Home", "core:home"),
+    ("Users", "accounts:list_users"),
+    ("Audit log", "audit:list_entries"),
+)
+
+
+def navigation_for(request: HttpRequest) -> list[NavItem]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_verified():
+        return []
+    items = []
+    for text, name in _ITEMS:
+        href = reverse(name)
+        policy = policy_of(resolve(href).func)
+        if policy is not None and policy.allows(role=user.role, is_auditor=user.is_auditor):
+            items.append(NavItem(text, href, request.path == href or (href != "/" and request.path.startswith(href))))
+    return items

@@ -1,0 +1,4 @@
+// Start GOV.UK Frontend's components (error summary focus, service navigation toggle, ...).
+import { initAll } from '/assets/govuk/govuk-frontend.min.js'
+
+initAll()

@@ -1,0 +1,105 @@
+"""Fictitious organisations and users in every role, for demos and manual testing.
+
+Every name, address and code here is invented: ODS codes start with X (unused by NHS
+England) and e-mail addresses use the reserved .example domain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from candour.accounts.models import Organisation, OrganisationKind, Role, Team, User
+from candour.audit import services as audit
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (fictitious demo accounts only)
+
+LOCAL_AUTHORITIES = [
+    ("Northbrook Council Children's Services", "XLA01", "northbrook"),
+    ("Eastmere County Council Children's Services", "XLA02", "eastmere"),
+    ("Westvale Borough Council Children's Services", "XLA03", "westvale"),
+]
+NHS_ORGANISATIONS = [
+    ("Riverside University Hospitals NHS Trust", "XNH01", "riverside-nhs"),
+    ("Hillcrest Community and Acute NHS Trust", "XNH02", "hillcrest-nhs"),
+]
+NATIONAL_PROGRAMME = ("Candour National Confidential Programme", "", "programme")
+
+LA_TEAMS = ["Front door (MASH)", "Assessment", "Child protection", "Children in care"]
+LA_USERS = [
+    (Role.PRACTITIONER, "Sam Okafor", "practitioner", "Assessment"),
+    (Role.INTAKE_OFFICER, "Priya Raman", "intake", None),
+    (Role.ANALYST, "Tom Hughes", "analyst", None),
+    (Role.LEADER, "Helen Marsh", "leader", None),
+    (Role.FLAG_MANAGER, "Ade Bello", "flags", "Front door (MASH)"),
+    (Role.ADMINISTRATOR, "Chris Doyle", "admin", None),
+]
+NHS_USERS = [
+    (Role.HEALTH_UNSCHEDULED, "Dr Nia Evans", "ed"),
+    (Role.HEALTH_SCHEDULED, "Jo Clarke", "clinic"),
+    (Role.ADMINISTRATOR, "Alex Byrne", "admin"),
+]
+PROGRAMME_USERS = [
+    (Role.INTAKE_OFFICER, "Morgan Lee", "intake"),
+    (Role.INTAKE_OFFICER, "Rosa Diaz", "intake2"),
+    (Role.ANALYST, "Kim Park", "analyst"),
+    (Role.LEADER, "Pat Quinn", "leader"),
+    (Role.ADMINISTRATOR, "Lee Carter", "admin"),
+]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    role: str
+    organisation: str
+
+
+def _user(org: Organisation, domain: str, local: str, name: str, role: str,
+          team: Team | None = None) -> User:
+    user = User.objects.create_user(
+        email=f"{local}@{domain}.example",
+        password=DEMO_PASSWORD,
+        full_name=name,
+        organisation=org,
+        role=role,
+        team=team,
+        is_auditor=role == Role.ADMINISTRATOR,
+    )
+    TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
+    return user
+
+
+def database_is_empty() -> bool:
+    return not Organisation.objects.exists()
+
+
+@transaction.atomic
+def seed() -> list[DemoAccount]:
+    """Create the demo organisations and users; refuse if any organisation already exists."""
+    if not database_is_empty():
+        raise RuntimeError("The database already has organisations; demo data was not loaded.")
+    for name, ods, domain in LOCAL_AUTHORITIES:
+        org = Organisation.objects.create(name=name, kind=OrganisationKind.LOCAL_AUTHORITY, ods_code=ods)
+        teams = {t: Team.objects.create(organisation=org, name=t) for t in LA_TEAMS}
+        for role, person, local, team in LA_USERS:
+            _user(org, domain, local, person, role, teams.get(team) if team else None)
+    for name, ods, domain in NHS_ORGANISATIONS:
+        org = Organisation.objects.create(name=name, kind=OrganisationKind.NHS, ods_code=ods)
+        for role, person, local in NHS_USERS:
+            _user(org, domain, local, person, role)
+    name, _ods, domain = NATIONAL_PROGRAMME
+    org = Organisation.objects.create(name=name, kind=OrganisationKind.NATIONAL_PROGRAMME)
+    for role, person, local in PROGRAMME_USERS:
+        _user(org, domain, local, person, role)
+    audit.record(actor=audit.SYSTEM, action="demo.seeded")
+    return demo_accounts()
+
+
+def demo_accounts() -> list[DemoAccount]:
+    return [
+        DemoAccount(u.email, u.role_label, u.organisation.name)
+        for u in User.objects.select_related("organisation").order_by("organisation__name", "role")
+    ]

@@ -1,0 +1,137 @@
+"""Enqueue jobs inside the caller's transaction; claim, run and settle them in the worker."""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from candour.notifications.models import EmailDelivery, Job, JobStatus
+from candour.notifications.registry import handler_for, known_kinds
+
+logger = logging.getLogger("candour.jobs")
+
+MAX_BACKOFF_SECONDS = 6 * 3600
+
+
+def enqueue(
+    *,
+    kind: str,
+    payload: dict[str, Any],
+    idempotency_key: str | None = None,
+    delay_seconds: int = 0,
+) -> Job:
+    """Write a job row. Call inside the transaction of the change that causes the job."""
+    if kind not in known_kinds():
+        raise ValueError(f"No handler is registered for job kind {kind!r}")
+    run_after = timezone.now() + timedelta(seconds=delay_seconds)
+    if idempotency_key is None:
+        return Job.objects.create(kind=kind, payload=payload, run_after=run_after)
+    try:
+        with transaction.atomic():
+            return Job.objects.create(
+                kind=kind, payload=payload, run_after=run_after, idempotency_key=idempotency_key
+            )
+    except IntegrityError:
+        return Job.objects.get(idempotency_key=idempotency_key)
+
+
+def claim_next_job() -> Job | None:
+    """Lease the next due job (or one whose worker died), skipping rows other workers hold."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = Job.objects.filter(
+            Q(status=JobStatus.PENDING, run_after__lte=now)
+            | Q(status=JobStatus.RUNNING, lease_expires_at__lte=now)
+        ).order_by("run_after", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        # On SQLite the IMMEDIATE transaction already holds the only write lock.
+        job = due.first()
+        if job is None:
+            return None
+        if job.attempts >= settings.CANDOUR_JOB_MAX_ATTEMPTS:
+            _settle(job, status=JobStatus.FAILED, error="attempts exhausted")
+            logger.error("job.failed", extra={"job": str(job.reference), "kind": job.kind})
+            return claim_next_job()
+        job.status = JobStatus.RUNNING
+        job.attempts += 1
+        job.lease_expires_at = now + timedelta(seconds=settings.CANDOUR_JOB_LEASE_SECONDS)
+        job.save(update_fields=["status", "attempts", "lease_expires_at"])
+    return job
+
+
+def _settle(job: Job, *, status: str, error: str = "", run_after: Any = None) -> bool:
+    """Record a job's outcome unless another worker has since re-leased it."""
+    fields: dict[str, Any] = {"status": status, "last_error": error[:200]}
+    if status in (JobStatus.DONE, JobStatus.FAILED):
+        fields["finished_at"] = timezone.now()
+        fields["lease_expires_at"] = None
+    if run_after is not None:
+        fields["run_after"] = run_after
+        fields["lease_expires_at"] = None
+    updated = Job.objects.filter(pk=job.pk, attempts=job.attempts).update(**fields)
+    return updated == 1
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Exponential backoff with full jitter, so failing jobs do not retry in lockstep."""
+    ceiling = min(MAX_BACKOFF_SECONDS, settings.CANDOUR_JOB_BACKOFF_BASE_SECONDS * 2 ** (attempts - 1))
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311  (timing jitter, not security)
+
+
+def run_job(job: Job) -> bool:
+    """Run one leased job; return whether it succeeded."""
+    handler = handler_for(job.kind)
+    try:
+        if handler is None:
+            raise LookupError(f"no handler for {job.kind}")
+        handler(job)
+    except Exception as exc:  # noqa: BLE001  (any handler failure is retried)
+        error = type(exc).__name__
+        if job.attempts >= settings.CANDOUR_JOB_MAX_ATTEMPTS:
+            _settle(job, status=JobStatus.FAILED, error=error)
+            logger.error("job.failed", extra={"job": str(job.reference), "kind": job.kind, "error": error})
+        else:
+            retry_at = timezone.now() + timedelta(seconds=backoff_seconds(job.attempts))
+            _settle(job, status=JobStatus.PENDING, error=error, run_after=retry_at)
+            logger.warning("job.retry", extra={"job": str(job.reference), "kind": job.kind, "error": error, "attempts": job.attempts})
+        return False
+    _settle(job, status=JobStatus.DONE)
+    logger.info("job.done", extra={"job": str(job.reference), "kind": job.kind, "attempts": job.attempts})
+    return True
+
+
+def run_due_jobs(*, limit: int | None = None) -> int:
+    """Run due jobs until none is left (or ``limit`` have run); return how many ran."""
+    ran = 0
+    while limit is None or ran < limit:
+        job = claim_next_job()
+        if job is None:
+            break
+        run_job(job)
+        ran += 1
+    return ran
+
+
+def send_email_once(*, job: Job, message_key: str, to: str, subject: str, body: str) -> bool:
+    """Send an e-mail for this job unless it was already sent; return whether it was sent now.
+
+    The delivery row is written after the SMTP server accepts the message: a worker killed
+    between the two sends it again (at least once), never zero times.
+    """
+    if EmailDelivery.objects.filter(job_reference=job.reference, message_key=message_key).exists():
+        return False
+    EmailMessage(subject=subject, body=body, to=[to], headers={
+        "Message-ID": f"<{job.reference}.{message_key}@candour>",
+        "Auto-Submitted": "auto-generated",
+    }).send(fail_silently=False)
+    EmailDelivery.objects.get_or_create(job_reference=job.reference, message_key=message_key)
+    return True
