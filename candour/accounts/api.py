@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from candour.accounts.models import User
+from candour.accounts.current import current_user
 from candour.accounts.schemas import MeOut
 
 router = Router(tags=["accounts"])
@@ -11,8 +11,7 @@ router = Router(tags=["accounts"])
 
 @router.get("/me", response=MeOut, summary="Who the caller is signed in as")
 def me(request: HttpRequest) -> MeOut:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
+    user = current_user(request)
     return MeOut(
         reference=str(user.reference),
         role=user.role,

@@ -108,9 +108,7 @@ class UserDetailsForm(GovukForm):
         empty_label="No team",
         error_messages={"invalid_choice": "Select a team from the list"},
     )
-    is_auditor = forms.BooleanField(
-        label="Can read the organisation's audit log", required=False
-    )
+    is_auditor = forms.BooleanField(label="Can read the organisation's audit log", required=False)
 
     def __init__(self, *args: Any, organisation: Organisation, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

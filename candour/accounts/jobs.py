@@ -15,9 +15,7 @@ from candour.notifications.services import send_email_once
 @job_handler("accounts.send_invitation")
 def send_invitation(job: Job) -> None:
     """E-mail a set-password link; skip users who are inactive or have already set one."""
-    user = User.objects.select_related("organisation").filter(
-        reference=job.payload["user"]
-    ).first()
+    user = User.objects.select_related("organisation").filter(reference=job.payload["user"]).first()
     if user is None or not user.is_active or user.has_usable_password():
         return
     token = default_token_generator.make_token(user)
@@ -32,6 +30,9 @@ def send_invitation(job: Job) -> None:
         "e-mail, you can ignore it."
     )
     send_email_once(
-        job=job, message_key="invitation", to=user.email,
-        subject="Your candour account", body=body,
+        job=job,
+        message_key="invitation",
+        to=user.email,
+        subject="Your candour account",
+        body=body,
     )

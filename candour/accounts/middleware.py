@@ -27,13 +27,18 @@ class IdleTimeoutMiddleware:
         if isinstance(user, User):
             now = int(timezone.now().timestamp())
             last_seen = request.session.get("last_seen")
-            if last_seen is not None and now - int(last_seen) > settings.CANDOUR_IDLE_TIMEOUT_SECONDS:
+            if (
+                last_seen is not None
+                and now - int(last_seen) > settings.CANDOUR_IDLE_TIMEOUT_SECONDS
+            ):
                 services.record_idle_timeout(user=user)
                 logout(request)
                 if request.path.startswith("/api/"):
                     return problem(status=401, title="Your session has ended. Sign in again")
                 minutes = settings.CANDOUR_IDLE_TIMEOUT_SECONDS // 60
-                return render(request, "accounts/session_ended.html", {"minutes": minutes}, status=401)
+                return render(
+                    request, "accounts/session_ended.html", {"minutes": minutes}, status=401
+                )
             if last_seen is None or now - int(last_seen) >= _TOUCH_EVERY_SECONDS:
                 request.session["last_seen"] = now
         return self.get_response(request)

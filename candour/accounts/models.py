@@ -136,6 +136,10 @@ class User(AbstractBaseUser):
             algorithm="sha256",
         ).hexdigest()
 
+    def is_verified(self) -> bool:
+        """Whether this session passed two-factor; django-otp's middleware replaces it."""
+        return False
+
     @property
     def role_label(self) -> str:
         return Role(self.role).label
@@ -148,3 +152,6 @@ class SignInThrottle(models.Model):
     failures = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"throttle {self.pk}"

@@ -6,9 +6,9 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from candour.accounts.models import Team, User
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 def list_users_for_admin(*, admin: User) -> QuerySet[User]:

@@ -75,8 +75,12 @@ def _record_failure(*, key: str, user: User | None, stage: str) -> datetime | No
         row.locked_until = now + timedelta(seconds=settings.CANDOUR_SIGN_IN_LOCK_SECONDS)
         row.failures = 0
         if user is not None:
-            audit.record(actor=user, action="accounts.sign_in.locked", object_type="user",
-                         object_ref=user.reference)
+            audit.record(
+                actor=user,
+                action="accounts.sign_in.locked",
+                object_type="user",
+                object_ref=user.reference,
+            )
     row.save()
     return row.locked_until
 
@@ -131,11 +135,16 @@ def verify_two_factor(*, request: HttpRequest, user: User, code: str) -> SignInR
         if setting_up:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            audit.record(actor=user, action="accounts.two_factor.set_up", object_type="user",
-                         object_ref=user.reference)
+            audit.record(
+                actor=user,
+                action="accounts.two_factor.set_up",
+                object_type="user",
+                object_ref=user.reference,
+            )
         SignInThrottle.objects.filter(key=key).delete()
-        audit.record(actor=user, action="accounts.sign_in", object_type="user",
-                     object_ref=user.reference)
+        audit.record(
+            actor=user, action="accounts.sign_in", object_type="user", object_ref=user.reference
+        )
     otp_login(request, device)
     request.session["last_seen"] = int(timezone.now().timestamp())
     return SignInResult(SignInOutcome.SIGNED_IN, user=user)
@@ -144,8 +153,9 @@ def verify_two_factor(*, request: HttpRequest, user: User, code: str) -> SignInR
 def sign_out(*, request: HttpRequest) -> None:
     user = request.user
     if isinstance(user, User):
-        audit.record(actor=user, action="accounts.sign_out", object_type="user",
-                     object_ref=user.reference)
+        audit.record(
+            actor=user, action="accounts.sign_out", object_type="user", object_ref=user.reference
+        )
     logout(request)
 
 
@@ -153,14 +163,22 @@ def sign_out(*, request: HttpRequest) -> None:
 def sign_out_everywhere(*, request: HttpRequest, user: User) -> None:
     """End every session of this user, on every device, including this one."""
     User.objects.filter(pk=user.pk).update(session_generation=user.session_generation + 1)
-    audit.record(actor=user, action="accounts.sign_out_everywhere", object_type="user",
-                 object_ref=user.reference)
+    audit.record(
+        actor=user,
+        action="accounts.sign_out_everywhere",
+        object_type="user",
+        object_ref=user.reference,
+    )
     logout(request)
 
 
 def record_idle_timeout(*, user: User) -> None:
-    audit.record(actor=user, action="accounts.session_timed_out", object_type="user",
-                 object_ref=user.reference)
+    audit.record(
+        actor=user,
+        action="accounts.session_timed_out",
+        object_type="user",
+        object_ref=user.reference,
+    )
 
 
 # --- Administration of an organisation's users -------------------------------------------
@@ -203,8 +221,9 @@ def invite_user(
         role=role,
         is_auditor=is_auditor,
     )
-    audit.record(actor=admin, action="accounts.user.invited", object_type="user",
-                 object_ref=user.reference)
+    audit.record(
+        actor=admin, action="accounts.user.invited", object_type="user", object_ref=user.reference
+    )
     _enqueue_invitation(user)
     return user
 
@@ -220,8 +239,12 @@ def _enqueue_invitation(user: User) -> None:
 def resend_invitation(*, admin: User, user: User) -> None:
     if user.has_usable_password():
         raise ValidationError("This user has already set a password")
-    audit.record(actor=admin, action="accounts.user.invitation_resent", object_type="user",
-                 object_ref=user.reference)
+    audit.record(
+        actor=admin,
+        action="accounts.user.invitation_resent",
+        object_type="user",
+        object_ref=user.reference,
+    )
     _enqueue_invitation(user)
 
 
@@ -238,8 +261,9 @@ def update_user(
     user.team = team
     user.is_auditor = is_auditor
     user.save(update_fields=["full_name", "role", "team", "is_auditor"])
-    audit.record(actor=admin, action="accounts.user.updated", object_type="user",
-                 object_ref=user.reference)
+    audit.record(
+        actor=admin, action="accounts.user.updated", object_type="user", object_ref=user.reference
+    )
     return user
 
 
@@ -251,15 +275,23 @@ def deactivate_user(*, admin: User, user: User) -> None:
     User.objects.filter(pk=user.pk).update(
         is_active=False, session_generation=user.session_generation + 1
     )
-    audit.record(actor=admin, action="accounts.user.deactivated", object_type="user",
-                 object_ref=user.reference)
+    audit.record(
+        actor=admin,
+        action="accounts.user.deactivated",
+        object_type="user",
+        object_ref=user.reference,
+    )
 
 
 @transaction.atomic
 def reactivate_user(*, admin: User, user: User) -> None:
     User.objects.filter(pk=user.pk).update(is_active=True)
-    audit.record(actor=admin, action="accounts.user.reactivated", object_type="user",
-                 object_ref=user.reference)
+    audit.record(
+        actor=admin,
+        action="accounts.user.reactivated",
+        object_type="user",
+        object_ref=user.reference,
+    )
 
 
 @transaction.atomic
@@ -267,13 +299,18 @@ def reset_two_factor(*, admin: User, user: User) -> None:
     """Remove the user's authenticator; they set up a new one at their next sign-in."""
     TOTPDevice.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).update(session_generation=user.session_generation + 1)
-    audit.record(actor=admin, action="accounts.user.two_factor_reset", object_type="user",
-                 object_ref=user.reference)
+    audit.record(
+        actor=admin,
+        action="accounts.user.two_factor_reset",
+        object_type="user",
+        object_ref=user.reference,
+    )
 
 
 @transaction.atomic
 def set_password_from_invitation(*, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit.record(actor=user, action="accounts.password.set", object_type="user",
-                 object_ref=user.reference)
+    audit.record(
+        actor=user, action="accounts.password.set", object_type="user", object_ref=user.reference
+    )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.oath import totp
 
 from candour.accounts import selectors, services
+from candour.accounts.current import current_user
 from candour.accounts.forms import (
     InviteUserForm,
     SetPasswordForm,
@@ -25,16 +26,11 @@ from candour.accounts.forms import (
     TwoFactorForm,
     UserDetailsForm,
 )
-from candour.accounts.models import Role, User
+from candour.accounts.models import Role
 from candour.core.access import pending_two_factor, public, staff
 
 NEXT_KEY = "sign_in_next"
 ACTIVATION_KEY = "activation_token"
-
-
-def _current(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # guaranteed by the access policy
-    return request.user
 
 
 # --- Sign in and out ---------------------------------------------------------------------
@@ -54,7 +50,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         next_url = request.session.get(NEXT_KEY)
         result = services.sign_in_with_password(
-            request=request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
+            request=request,
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password"],
         )
         if result.outcome is services.SignInOutcome.SIGNED_IN:
             if next_url:
@@ -80,8 +78,8 @@ def _locked_message(until: object) -> str:
 @pending_two_factor
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
-    user = _current(request)
-    if user.is_verified():  # type: ignore[attr-defined]
+    user = current_user(request)
+    if user.is_verified():
         return redirect("core:home")
     device = services.confirmed_device(user)
     setting_up = device is None
@@ -90,14 +88,18 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            result = services.verify_two_factor(request=request, user=user, code=form.cleaned_data["code"])
+            result = services.verify_two_factor(
+                request=request, user=user, code=form.cleaned_data["code"]
+            )
             if result.outcome is services.SignInOutcome.SIGNED_IN:
                 target = request.session.pop(NEXT_KEY, None) or reverse("core:home")
                 return HttpResponseRedirect(target)
             if result.outcome is services.SignInOutcome.LOCKED:
                 request.session["signed_out_reason"] = "locked"
                 return redirect("accounts:sign_in")
-            form.add_error("code", "The security code is wrong or has expired. Enter the newest code")
+            form.add_error(
+                "code", "The security code is wrong or has expired. Enter the newest code"
+            )
             status = 401
     context: dict[str, object] = {"form": form, "setting_up": setting_up}
     shown = device or services.pending_device(user)
@@ -120,13 +122,13 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @staff()
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/account.html", {"account_user": _current(request)})
+    return render(request, "accounts/account.html", {"account_user": current_user(request)})
 
 
 @staff()
 @require_POST
 def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
-    services.sign_out_everywhere(request=request, user=_current(request))
+    services.sign_out_everywhere(request=request, user=current_user(request))
     return render(request, "accounts/signed_out.html", {"everywhere": True})
 
 
@@ -165,7 +167,7 @@ ADMIN = Role.ADMINISTRATOR
 
 @staff(ADMIN)
 def list_users(request: HttpRequest) -> HttpResponse:
-    users = list(selectors.list_users_for_admin(admin=_current(request)))
+    users = list(selectors.list_users_for_admin(admin=current_user(request)))
     with_2fa = selectors.users_with_two_factor(users=users)
     rows = [(user, user.pk in with_2fa) for user in users]
     return render(request, "accounts/users/list.html", {"rows": rows})
@@ -174,7 +176,7 @@ def list_users(request: HttpRequest) -> HttpResponse:
 @staff(ADMIN)
 @require_http_methods(["GET", "POST"])
 def invite_user(request: HttpRequest) -> HttpResponse:
-    admin = _current(request)
+    admin = current_user(request)
     form = InviteUserForm(
         request.POST or None,
         organisation=admin.organisation,
@@ -194,7 +196,7 @@ def invite_user(request: HttpRequest) -> HttpResponse:
 
 @staff(ADMIN)
 def show_user(request: HttpRequest, reference: UUID) -> HttpResponse:
-    user = selectors.get_user_for_admin(admin=_current(request), reference=reference)
+    user = selectors.get_user_for_admin(admin=current_user(request), reference=reference)
     return render(
         request,
         "accounts/users/show.html",
@@ -205,9 +207,14 @@ def show_user(request: HttpRequest, reference: UUID) -> HttpResponse:
 @staff(ADMIN)
 @require_http_methods(["GET", "POST"])
 def edit_user(request: HttpRequest, reference: UUID) -> HttpResponse:
-    admin = _current(request)
+    admin = current_user(request)
     user = selectors.get_user_for_admin(admin=admin, reference=reference)
-    initial = {"full_name": user.full_name, "role": user.role, "team": user.team, "is_auditor": user.is_auditor}
+    initial = {
+        "full_name": user.full_name,
+        "role": user.role,
+        "team": user.team,
+        "is_auditor": user.is_auditor,
+    }
     form = UserDetailsForm(
         request.POST or None,
         initial=initial,
@@ -223,20 +230,36 @@ def edit_user(request: HttpRequest, reference: UUID) -> HttpResponse:
             messages.success(request, "User details saved")
             return redirect("accounts:show_user", reference=user.reference)
     status = 400 if form.is_bound else 200
-    return render(request, "accounts/users/edit.html", {"form": form, "subject": user}, status=status)
+    return render(
+        request, "accounts/users/edit.html", {"form": form, "subject": user}, status=status
+    )
 
 
 _ACTIONS = {
-    "deactivate": (services.deactivate_user, "Deactivate this account?",
-                   "They will be signed out at once and cannot sign in again until reactivated.",
-                   "Account deactivated"),
-    "reactivate": (services.reactivate_user, "Reactivate this account?",
-                   "They will be able to sign in again.", "Account reactivated"),
-    "reset-two-factor": (services.reset_two_factor, "Reset two-factor authentication?",
-                         "They will be signed out and must set up an authenticator app at their next sign-in.",
-                         "Two-factor authentication reset"),
-    "resend-invitation": (services.resend_invitation, "Send the invitation again?",
-                          "A new link to set a password will be e-mailed to them.", "Invitation sent again"),
+    "deactivate": (
+        services.deactivate_user,
+        "Deactivate this account?",
+        "They will be signed out at once and cannot sign in again until reactivated.",
+        "Account deactivated",
+    ),
+    "reactivate": (
+        services.reactivate_user,
+        "Reactivate this account?",
+        "They will be able to sign in again.",
+        "Account reactivated",
+    ),
+    "reset-two-factor": (
+        services.reset_two_factor,
+        "Reset two-factor authentication?",
+        "They will be signed out and must set up an authenticator app at their next sign-in.",
+        "Two-factor authentication reset",
+    ),
+    "resend-invitation": (
+        services.resend_invitation,
+        "Send the invitation again?",
+        "A new link to set a password will be e-mailed to them.",
+        "Invitation sent again",
+    ),
 }
 
 
@@ -244,7 +267,7 @@ _ACTIONS = {
 @require_http_methods(["GET", "POST"])
 def user_action(request: HttpRequest, reference: UUID, action: str) -> HttpResponse:
     """Confirm, then apply, one account action (GET shows the question, POST does it)."""
-    admin = _current(request)
+    admin = current_user(request)
     user = selectors.get_user_for_admin(admin=admin, reference=reference)
     if action not in _ACTIONS:
         return render(request, "errors/404.html", status=404)

@@ -5,25 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+if TYPE_CHECKING:
+    from candour.audit.models import AuditEntry
+
 GENESIS_HASH = "0" * 64
-
-
-class HasAuditFields(Protocol):
-    sequence: int
-    reference: object
-    occurred_at: datetime
-    actor_ref: str
-    organisation_ref: str
-    action: str
-    object_type: str
-    object_ref: str
-    reason: str
-    prev_hash: str
 
 
 def _key() -> bytes:
@@ -31,7 +20,7 @@ def _key() -> bytes:
     return hashlib.sha256(b"candour-audit-chain:" + key.encode()).digest()
 
 
-def entry_hash(entry: HasAuditFields) -> str:
+def entry_hash(entry: AuditEntry) -> str:
     payload = json.dumps(
         [
             entry.sequence,

@@ -47,3 +47,6 @@ class ChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"chain head #{self.last_sequence}"

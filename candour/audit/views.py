@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from candour.accounts.models import User
+from candour.accounts.current import current_user
 from candour.audit import selectors
 from candour.audit.forms import AuditFilterForm
 from candour.core.access import auditor
@@ -14,8 +14,7 @@ PAGE_SIZE = 50
 
 @auditor
 def list_entries(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = current_user(request)
     form = AuditFilterForm(request.GET or None, actions=selectors.list_actions(auditor=user))
     filters = selectors.AuditFilters()
     if form.is_bound and form.is_valid():
@@ -27,9 +26,9 @@ def list_entries(request: HttpRequest) -> HttpResponse:
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
-    page = Paginator(selectors.list_entries_for_auditor(auditor=user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.list_entries_for_auditor(auditor=user, filters=filters), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     names = selectors.actor_names(auditor=user, refs={e.actor_ref for e in page})
     query = request.GET.copy()
     query.pop("page", None)

@@ -20,7 +20,7 @@ class VerifiedSessionAuth(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user
-        if user.is_authenticated and user.is_verified():  # type: ignore[union-attr]
+        if user.is_authenticated and user.is_verified():
             return user
         return None
 

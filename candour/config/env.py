@@ -28,15 +28,15 @@ def env_str(name: str, default: str | None = None) -> str:
         if not value:
             raise ImproperlyConfigured(f"{name}_FILE points to an empty file.")
         return value
-    value = os.environ.get(name)
-    if value is None or value == "":
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
         if default is None:
             raise ImproperlyConfigured(
                 f"{name} is not set. Set the environment variable {name} "
                 f"(or {name}_FILE with the path of a file that holds it)."
             )
         return default
-    return value
+    return raw
 
 
 def env_bool(name: str, default: bool) -> bool:

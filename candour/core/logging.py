@@ -46,7 +46,9 @@ class JsonFormatter(_BaseJsonFormatter):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("fmt", "%(asctime)s %(levelname)s %(name)s %(message)s")
-        kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level", "name": "logger"})
+        kwargs.setdefault(
+            "rename_fields", {"asctime": "time", "levelname": "level", "name": "logger"}
+        )
         super().__init__(*args, **kwargs)
 
     def formatException(self, ei: Any) -> str:  # noqa: N802  (logging's API name)

@@ -79,9 +79,9 @@ class AccessPolicyMiddleware:
             return _to_sign_in(request)
         if policy.kind == "pending_2fa":
             return None
-        if not user.is_verified():  # type: ignore[union-attr]
+        if not user.is_verified():
             return HttpResponseRedirect(reverse("accounts:two_factor"))
-        if not policy.allows(role=user.role, is_auditor=user.is_auditor):  # type: ignore[union-attr]
+        if not policy.allows(role=user.role, is_auditor=user.is_auditor):
             return render(request, "errors/403.html", status=403)
         return None
 

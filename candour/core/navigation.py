@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from candour.core.access import policy_of
-from django.urls import resolve
 
 
 @dataclass(frozen=True)
@@ -34,5 +33,11 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         href = reverse(name)
         policy = policy_of(resolve(href).func)
         if policy is not None and policy.allows(role=user.role, is_auditor=user.is_auditor):
-            items.append(NavItem(text, href, request.path == href or (href != "/" and request.path.startswith(href))))
+            items.append(
+                NavItem(
+                    text,
+                    href,
+                    request.path == href or (href != "/" and request.path.startswith(href)),
+                )
+            )
     return items

@@ -11,9 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 CONTENT_TYPE = "application/problem+json"
 
 
-def problem(
-    *, status: int, title: str, detail: str | None = None, **extra: Any
-) -> JsonResponse:
+def problem(*, status: int, title: str, detail: str | None = None, **extra: Any) -> JsonResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail

@@ -57,8 +57,9 @@ class DemoAccount:
     organisation: str
 
 
-def _user(org: Organisation, domain: str, local: str, name: str, role: str,
-          team: Team | None = None) -> User:
+def _user(
+    org: Organisation, domain: str, local: str, name: str, role: str, team: Team | None = None
+) -> User:
     user = User.objects.create_user(
         email=f"{local}@{domain}.example",
         password=DEMO_PASSWORD,
@@ -82,7 +83,9 @@ def seed() -> list[DemoAccount]:
     if not database_is_empty():
         raise RuntimeError("The database already has organisations; demo data was not loaded.")
     for name, ods, domain in LOCAL_AUTHORITIES:
-        org = Organisation.objects.create(name=name, kind=OrganisationKind.LOCAL_AUTHORITY, ods_code=ods)
+        org = Organisation.objects.create(
+            name=name, kind=OrganisationKind.LOCAL_AUTHORITY, ods_code=ods
+        )
         teams = {t: Team.objects.create(organisation=org, name=t) for t in LA_TEAMS}
         for role, person, local, team in LA_USERS:
             _user(org, domain, local, person, role, teams.get(team) if team else None)

@@ -49,3 +49,6 @@ class EmailDelivery(models.Model):
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["job_reference", "message_key"], name="unique_email")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.message_key} for job {self.job_reference}"

@@ -83,7 +83,9 @@ def _settle(job: Job, *, status: str, error: str = "", run_after: Any = None) ->
 
 def backoff_seconds(attempts: int) -> float:
     """Exponential backoff with full jitter, so failing jobs do not retry in lockstep."""
-    ceiling = min(MAX_BACKOFF_SECONDS, settings.CANDOUR_JOB_BACKOFF_BASE_SECONDS * 2 ** (attempts - 1))
+    ceiling = min(
+        MAX_BACKOFF_SECONDS, settings.CANDOUR_JOB_BACKOFF_BASE_SECONDS * 2 ** (attempts - 1)
+    )
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311  (timing jitter, not security)
 
 
@@ -94,18 +96,30 @@ def run_job(job: Job) -> bool:
         if handler is None:
             raise LookupError(f"no handler for {job.kind}")
         handler(job)
-    except Exception as exc:  # noqa: BLE001  (any handler failure is retried)
+    except Exception as exc:
         error = type(exc).__name__
         if job.attempts >= settings.CANDOUR_JOB_MAX_ATTEMPTS:
             _settle(job, status=JobStatus.FAILED, error=error)
-            logger.error("job.failed", extra={"job": str(job.reference), "kind": job.kind, "error": error})
+            logger.error(
+                "job.failed", extra={"job": str(job.reference), "kind": job.kind, "error": error}
+            )
         else:
             retry_at = timezone.now() + timedelta(seconds=backoff_seconds(job.attempts))
             _settle(job, status=JobStatus.PENDING, error=error, run_after=retry_at)
-            logger.warning("job.retry", extra={"job": str(job.reference), "kind": job.kind, "error": error, "attempts": job.attempts})
+            logger.warning(
+                "job.retry",
+                extra={
+                    "job": str(job.reference),
+                    "kind": job.kind,
+                    "error": error,
+                    "attempts": job.attempts,
+                },
+            )
         return False
     _settle(job, status=JobStatus.DONE)
-    logger.info("job.done", extra={"job": str(job.reference), "kind": job.kind, "attempts": job.attempts})
+    logger.info(
+        "job.done", extra={"job": str(job.reference), "kind": job.kind, "attempts": job.attempts}
+    )
     return True
 
 
@@ -129,9 +143,14 @@ def send_email_once(*, job: Job, message_key: str, to: str, subject: str, body: 
     """
     if EmailDelivery.objects.filter(job_reference=job.reference, message_key=message_key).exists():
         return False
-    EmailMessage(subject=subject, body=body, to=[to], headers={
-        "Message-ID": f"<{job.reference}.{message_key}@candour>",
-        "Auto-Submitted": "auto-generated",
-    }).send(fail_silently=False)
+    EmailMessage(
+        subject=subject,
+        body=body,
+        to=[to],
+        headers={
+            "Message-ID": f"<{job.reference}.{message_key}@candour>",
+            "Auto-Submitted": "auto-generated",
+        },
+    ).send(fail_silently=False)
     EmailDelivery.objects.get_or_create(job_reference=job.reference, message_key=message_key)
     return True

@@ -6,3 +6,6 @@ class Effect(models.Model):
 
     job_reference = models.UUIDField(unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"effect of job {self.job_reference}"

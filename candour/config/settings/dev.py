@@ -5,12 +5,15 @@ from candour.config.settings.base import INSTALLED_APPS, STORAGES
 
 DEBUG = True
 CANDOUR_DEMO_MODE = True
-SECRET_KEY = "dev-only-not-secret-" + "x" * 40  # noqa: S105  (never used outside dev)
+SECRET_KEY = "dev-only-not-secret-" + "x" * 40
 # Plain HTTP on 127.0.0.1.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 INSTALLED_APPS = [*INSTALLED_APPS, "candour.demo"]

@@ -3,7 +3,7 @@
 from candour.config.settings.base import *  # noqa: F403
 from candour.config.settings.base import BASE_DIR, DATABASES, INSTALLED_APPS
 
-SECRET_KEY = "test-only-not-secret-" + "y" * 40  # noqa: S105
+SECRET_KEY = "test-only-not-secret-" + "y" * 40
 CANDOUR_DEMO_MODE = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

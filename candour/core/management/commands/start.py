@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             call_command("migrate", interactive=False, verbosity=0)
-        except Exception as exc:  # noqa: BLE001  (any failure stops start-up with a clear message)
+        except Exception as exc:
             raise CommandError(
                 f"Start-up stopped: the database migration failed ({type(exc).__name__}). "
                 "Check DATABASE_URL and that the database is writable; nothing was served."
