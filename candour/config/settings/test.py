@@ -1,5 +1,7 @@
 """Test settings: the same stack as production, made fast and self-contained."""
 
+import os
+
 from candour.config.settings.base import *  # noqa: F403
 from candour.config.settings.base import BASE_DIR, DATABASES, INSTALLED_APPS
 
@@ -17,6 +19,10 @@ WHITENOISE_AUTOREFRESH = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A test-only app with a model and a job handler for the outbox crash tests.
 INSTALLED_APPS = [*INSTALLED_APPS, "candour.demo", "candour.testapp"]
-# A file (not :memory:) so worker subprocesses in tests share the test database.
+# A file (not :memory:) so worker subprocesses in tests share the test database; one per
+# pytest process so parallel runs do not collide.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")
+    }
