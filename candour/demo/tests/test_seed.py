@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from candour.accounts.models import ROLES_BY_KIND, Organisation, OrganisationKind, Role, User
+from candour.demo.services import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_creates_every_kind_of_organisation_and_every_role(settings, capsys):
+    settings.CANDOUR_DEMO_MODE = True
+    call_command("seed_demo")
+    kinds = [o.kind for o in Organisation.objects.all()]
+    assert kinds.count(OrganisationKind.LOCAL_AUTHORITY) == 3
+    assert kinds.count(OrganisationKind.NHS) == 2
+    assert kinds.count(OrganisationKind.NATIONAL_PROGRAMME) == 1
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    for user in User.objects.select_related("organisation"):
+        assert user.role in ROLES_BY_KIND[user.organisation.kind]
+        assert user.email.endswith(".example")
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.totpdevice_set.filter(confirmed=True).exists()
+    output = capsys.readouterr().out
+    assert "practitioner@northbrook.example" in output
+    assert DEMO_PASSWORD in output
+
+
+def test_seed_refuses_a_database_that_has_data(settings, organisation):
+    settings.CANDOUR_DEMO_MODE = True
+    with pytest.raises(CommandError, match="already has organisations"):
+        call_command("seed_demo")
+
+
+def test_seed_and_demo_codes_refused_outside_demo_mode(settings):
+    settings.CANDOUR_DEMO_MODE = False
+    with pytest.raises(CommandError, match="CANDOUR_DEMO_MODE"):
+        call_command("seed_demo")
+    with pytest.raises(CommandError, match="CANDOUR_DEMO_MODE"):
+        call_command("demo_totp", "admin@northbrook.example")
+
+
+def test_demo_totp_prints_the_current_code(settings, capsys):
+    settings.CANDOUR_DEMO_MODE = True
+    call_command("seed_demo")
+    capsys.readouterr()
+    call_command("demo_totp", "ED@riverside-nhs.example")
+    code = capsys.readouterr().out.strip()
+    assert len(code) == 6
+    assert code.isdigit()
+    from conftest import current_code
+
+    assert code == current_code(User.objects.get(email="ed@riverside-nhs.example"))
