@@ -24,6 +24,8 @@ _ADDRESS = re.compile(
     r"\b(?:\d{1,3}\.){3}\d{1,3}\b|\b(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}\b|::1\b"
 )
 
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
 
 
@@ -35,7 +37,7 @@ class ReferencesOnlyFilter(logging.Filter):
             if name in record.__dict__:
                 delattr(record, name)
         message = record.getMessage()
-        redacted = _ADDRESS.sub("[address withheld]", message)
+        redacted = _EMAIL.sub("[email withheld]", _ADDRESS.sub("[address withheld]", message))
         if redacted != message or record.args:
             record.msg, record.args = redacted, None
         return True

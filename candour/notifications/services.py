@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +31,8 @@ def enqueue(
     """Write a job row. Call inside the transaction of the change that causes the job."""
     if kind not in known_kinds():
         raise ValueError(f"No handler is registered for job kind {kind!r}")
+    if idempotency_key == "":
+        raise ValueError("An idempotency key, when given, must not be empty")
     run_after = timezone.now() + timedelta(seconds=delay_seconds)
     if idempotency_key is None:
         return Job.objects.create(kind=kind, payload=payload, run_after=run_after)
@@ -44,31 +46,37 @@ def enqueue(
 
 
 def claim_next_job() -> Job | None:
-    """Lease the next due job (or one whose worker died), skipping rows other workers hold."""
-    now = timezone.now()
-    with transaction.atomic():
-        due = Job.objects.filter(
-            Q(status=JobStatus.PENDING, run_after__lte=now)
-            | Q(status=JobStatus.RUNNING, lease_expires_at__lte=now)
-        ).order_by("run_after", "id")
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        # On SQLite the IMMEDIATE transaction already holds the only write lock.
-        job = due.first()
-        if job is None:
-            return None
-        if job.attempts >= settings.CANDOUR_JOB_MAX_ATTEMPTS:
+    """Lease the next due job (or one whose worker died), skipping rows other workers hold.
+
+    A job that has used up its attempts (its worker died holding the last one) is marked
+    failed on the way and the search goes on: a loop, so any number of them is fine.
+    """
+    while True:
+        with transaction.atomic():
+            # Read the clock inside the transaction: on SQLite BEGIN IMMEDIATE may wait for
+            # the write lock, and a lease must not start out already partly spent.
+            now = timezone.now()
+            due = Job.objects.filter(
+                Q(status=JobStatus.PENDING, run_after__lte=now)
+                | Q(status=JobStatus.RUNNING, lease_expires_at__lte=now)
+            ).order_by("run_after", "id")
+            if connection.features.has_select_for_update_skip_locked:
+                due = due.select_for_update(skip_locked=True)
+            # On SQLite the IMMEDIATE transaction already holds the only write lock.
+            job = due.first()
+            if job is None:
+                return None
+            if job.attempts < settings.CANDOUR_JOB_MAX_ATTEMPTS:
+                job.status = JobStatus.RUNNING
+                job.attempts += 1
+                job.lease_expires_at = now + timedelta(seconds=settings.CANDOUR_JOB_LEASE_SECONDS)
+                job.save(update_fields=["status", "attempts", "lease_expires_at"])
+                return job
             _settle(job, status=JobStatus.FAILED, error="attempts exhausted")
-            logger.error("job.failed", extra={"job": str(job.reference), "kind": job.kind})
-            return claim_next_job()
-        job.status = JobStatus.RUNNING
-        job.attempts += 1
-        job.lease_expires_at = now + timedelta(seconds=settings.CANDOUR_JOB_LEASE_SECONDS)
-        job.save(update_fields=["status", "attempts", "lease_expires_at"])
-    return job
+        logger.error("job.failed", extra={"job": str(job.reference), "kind": job.kind})
 
 
-def _settle(job: Job, *, status: str, error: str = "", run_after: Any = None) -> bool:
+def _settle(job: Job, *, status: str, error: str = "", run_after: datetime | None = None) -> bool:
     """Record a job's outcome unless another worker has since re-leased it."""
     fields: dict[str, Any] = {"status": status, "last_error": error[:200]}
     if status in (JobStatus.DONE, JobStatus.FAILED):
@@ -82,7 +90,7 @@ def _settle(job: Job, *, status: str, error: str = "", run_after: Any = None) ->
 
 
 def backoff_seconds(attempts: int) -> float:
-    """Exponential backoff with full jitter, so failing jobs do not retry in lockstep."""
+    """Exponential backoff, jittered between half and all of it so retries spread out."""
     ceiling = min(
         MAX_BACKOFF_SECONDS, settings.CANDOUR_JOB_BACKOFF_BASE_SECONDS * 2 ** (attempts - 1)
     )
@@ -116,7 +124,13 @@ def run_job(job: Job) -> bool:
                 },
             )
         return False
-    _settle(job, status=JobStatus.DONE)
+    if not _settle(job, status=JobStatus.DONE):
+        # The lease ran out and another worker holds the job now: it decides the outcome.
+        logger.warning(
+            "job.lease_lost",
+            extra={"job": str(job.reference), "kind": job.kind, "attempts": job.attempts},
+        )
+        return True
     logger.info(
         "job.done", extra={"job": str(job.reference), "kind": job.kind, "attempts": job.attempts}
     )

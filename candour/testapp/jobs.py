@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -13,20 +14,30 @@ from candour.testapp.models import Effect
 
 
 def _mark(directory: str, name: str, job: Job) -> None:
-    Path(directory, f"{name}-{job.attempts}").write_text("x")
+    """Append this process's id to ``<name>-<attempt>``: a job run twice leaves two lines."""
+    with Path(directory, f"{name}-{job.attempts}").open("a", encoding="utf-8") as marker:
+        marker.write(f"{os.getpid()}\n")
 
 
 @job_handler("testapp.slow_effect")
 def slow_effect(job: Job) -> None:
+    """Create the job's Effect, sleeping before and after it on the first attempt(s) only.
+
+    Payload: ``signal_dir`` (marker files), ``sleep_before``/``sleep_after`` (seconds) and
+    ``slow_attempts`` (how many attempts sleep; default 1, so a re-run after a crash is quick).
+    """
     signal_dir = job.payload.get("signal_dir", "")
+    slow = job.attempts <= int(job.payload.get("slow_attempts", 1))
     if signal_dir:
         _mark(signal_dir, "started", job)
-    time.sleep(float(job.payload.get("sleep_before", 0)))
+    if slow:
+        time.sleep(float(job.payload.get("sleep_before", 0)))
     with transaction.atomic():
         Effect.objects.get_or_create(job_reference=job.reference)
     if signal_dir:
         _mark(signal_dir, "effect", job)
-    time.sleep(float(job.payload.get("sleep_after", 0)))
+    if slow:
+        time.sleep(float(job.payload.get("sleep_after", 0)))
 
 
 @job_handler("testapp.always_fails")

@@ -203,7 +203,7 @@ CANDOUR_AUDIT_KEY = env_str("CANDOUR_AUDIT_KEY", "")
 # Outbox worker.
 CANDOUR_JOB_MAX_ATTEMPTS = env_int("CANDOUR_JOB_MAX_ATTEMPTS", 8, minimum=1)
 CANDOUR_JOB_LEASE_SECONDS = env_int("CANDOUR_JOB_LEASE_SECONDS", 60, minimum=1)
-CANDOUR_JOB_BACKOFF_BASE_SECONDS = env_int("CANDOUR_JOB_BACKOFF_BASE_SECONDS", 10, minimum=0)
+CANDOUR_JOB_BACKOFF_BASE_SECONDS = env_int("CANDOUR_JOB_BACKOFF_BASE_SECONDS", 10, minimum=1)
 
 # Structured logs that carry references only: no IP, user agent, body or exception message.
 LOGGING = {

@@ -48,6 +48,13 @@ def test_addresses_are_withheld(log_stream):
     assert text.count("[address withheld]") == 2
 
 
+def test_email_addresses_are_withheld(log_stream):
+    logging.getLogger("mail.log").info("RCPT TO: %s", "person.name+x@testshire.example")
+    text = log_stream.getvalue()
+    assert "person.name" not in text
+    assert "[email withheld]" in text
+
+
 def test_request_objects_never_reach_the_log(log_stream, bob):
     client = Client(
         REMOTE_ADDR="198.51.100.77",

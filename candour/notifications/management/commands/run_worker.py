@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import logging
 import signal
 import time
 from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError, close_old_connections, connection
 
 from candour.notifications.services import run_due_jobs
+
+logger = logging.getLogger("candour.jobs")
 
 
 class Command(BaseCommand):
@@ -24,14 +28,31 @@ class Command(BaseCommand):
             nonlocal stopping
             stopping = True  # finish the current job, then leave
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        if options["once"]:
-            ran = run_due_jobs()
-            self.stdout.write(f"Ran {ran} job(s).")
-            return
-        self.stdout.write("Worker started.")
-        while not stopping:
-            if run_due_jobs(limit=1) == 0:
-                time.sleep(options["poll_seconds"])
-        self.stdout.write("Worker stopped.")
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            if options["once"]:
+                # One job at a time, so SIGTERM is honoured between jobs here too.
+                ran = 0
+                while not stopping and run_due_jobs(limit=1):
+                    ran += 1
+                self.stdout.write(f"Ran {ran} job(s).")
+                return
+            self.stdout.write("Worker started.")
+            while not stopping:
+                try:
+                    ran = run_due_jobs(limit=1)
+                except DatabaseError as exc:
+                    # The database restarted or stayed locked: drop the connection and keep
+                    # going; a leased job is retried when its lease expires.
+                    logger.warning("worker.database_error", extra={"error": type(exc).__name__})
+                    close_old_connections()
+                    connection.close()
+                    ran = 0
+                if ran == 0:
+                    time.sleep(options["poll_seconds"])
+            self.stdout.write("Worker stopped.")
+        finally:
+            # Put back the caller's handlers (call_command from tests or a shell).
+            for sig, handler in previous.items():
+                if handler is not None:
+                    signal.signal(sig, handler)
