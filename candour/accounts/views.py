@@ -44,7 +44,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             request.session[NEXT_KEY] = target
         notice = request.session.pop("signed_out_reason", None)
-        return render(request, "accounts/sign_in.html", {"form": SignInForm(), "notice": notice})
+        context = {
+            "form": SignInForm(),
+            "notice": notice,
+            "lock_minutes": str(settings.CANDOUR_SIGN_IN_LOCK_SECONDS // 60),
+        }
+        return render(request, "accounts/sign_in.html", context)
     form = SignInForm(request.POST)
     status = 400
     if form.is_valid():

@@ -180,6 +180,12 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 CRISPY_GDS_FRONTEND_VERSION = "5.14.0"
+# Widgets crispy-forms-gds does not map to a GOV.UK class by itself.
+CRISPY_CLASS_CONVERTERS = {
+    "dateinput": "govuk-input govuk-input--width-10",
+    "numberinput": "govuk-input govuk-input--width-5",
+    "urlinput": "govuk-input",
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
