@@ -42,7 +42,7 @@ lint: setup ## ruff lint and format check
 	$(VENV)/bin/ruff format --check candour scripts benchmarks conftest.py manage.py
 
 typecheck: setup ## mypy with django-stubs
-	$(VENV)/bin/mypy candour scripts
+	$(VENV)/bin/mypy candour scripts benchmarks
 
 boundaries: setup ## Views and API modules must not query models (reads via selectors, writes via services)
 	$(PY) scripts/lint_views.py
@@ -58,7 +58,8 @@ worker: setup ## Run the outbox worker
 
 deploy-check: setup ## Production settings pass check --deploy at WARNING level
 	DJANGO_SETTINGS_MODULE=candour.config.settings.production \
-	DJANGO_SECRET_KEY="$$(openssl rand -hex 40)" CANDOUR_AUDIT_KEY="$$(openssl rand -hex 32)" \
+	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_hex(40))')" \
+	CANDOUR_AUDIT_KEY="$$($(PY) -c 'import secrets; print(secrets.token_hex(32))')" \
 	DJANGO_ALLOWED_HOSTS=candour.example $(PY) manage.py check --deploy --fail-level WARNING
 
 clean: ## Remove the environment, packages and local databases

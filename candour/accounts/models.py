@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
+
+
+def validate_patterns(value: str) -> None:
+    for number, line in enumerate(value.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            re.compile(line.strip())
+        except re.error as exc:
+            raise ValidationError(
+                f"Line {number} is not a valid regular expression ({exc.msg})"
+            ) from None
 
 
 class OrganisationKind(models.TextChoices):
@@ -55,6 +69,11 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
     ods_code = models.CharField("ODS code", max_length=10, blank=True)
+    # How this organisation's case system writes case numbers, so de-identification
+    # finds them: one regular expression a line (e.g. Mosaic IDs, LCS references).
+    case_reference_patterns = models.TextField(
+        blank=True, validators=[validate_patterns], help_text="One regular expression a line"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -71,6 +90,9 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def case_reference_pattern_list(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.case_reference_patterns.splitlines() if p.strip())
 
 
 class Team(models.Model):

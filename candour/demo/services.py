@@ -17,9 +17,9 @@ from candour.audit import services as audit
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (fictitious demo accounts only)
 
 LOCAL_AUTHORITIES = [
-    ("Northbrook Council Children's Services", "XLA01", "northbrook"),
-    ("Eastmere County Council Children's Services", "XLA02", "eastmere"),
-    ("Westvale Borough Council Children's Services", "XLA03", "westvale"),
+    ("Northbrook Council Children's Services", "XLA01", "northbrook", r"\bNB-\d{4}-\d{5}\b"),
+    ("Eastmere County Council Children's Services", "XLA02", "eastmere", r"\bCR/\d{4}/\d{4,6}\b"),
+    ("Westvale Borough Council Children's Services", "XLA03", "westvale", r"\bWV\d{7}\b"),
 ]
 NHS_ORGANISATIONS = [
     ("Riverside University Hospitals NHS Trust", "XNH01", "riverside-nhs"),
@@ -82,9 +82,12 @@ def seed() -> list[DemoAccount]:
     """Create the demo organisations and users; refuse if any organisation already exists."""
     if not database_is_empty():
         raise RuntimeError("The database already has organisations; demo data was not loaded.")
-    for name, ods, domain in LOCAL_AUTHORITIES:
+    for name, ods, domain, case_pattern in LOCAL_AUTHORITIES:
         org = Organisation.objects.create(
-            name=name, kind=OrganisationKind.LOCAL_AUTHORITY, ods_code=ods
+            name=name,
+            kind=OrganisationKind.LOCAL_AUTHORITY,
+            ods_code=ods,
+            case_reference_patterns=case_pattern,
         )
         teams = {t: Team.objects.create(organisation=org, name=t) for t in LA_TEAMS}
         for role, person, local, team in LA_USERS:

@@ -228,3 +228,14 @@ def test_openapi_schema_is_served(client):
     assert response.status_code == 200
     assert "/api/v1/me" in response.json()["paths"]
     assert client.get("/api/v1/docs").status_code == 404
+
+
+def test_case_reference_patterns_are_validated_and_listed(organisation):
+    from django.core.exceptions import ValidationError
+
+    from candour.accounts.models import validate_patterns
+
+    organisation.case_reference_patterns = "\\bNB-\\d{4}-\\d{5}\\b\n\n  \\bWV\\d{7}\\b  \n"
+    assert organisation.case_reference_pattern_list() == ("\\bNB-\\d{4}-\\d{5}\\b", "\\bWV\\d{7}\\b")
+    with pytest.raises(ValidationError, match="Line 2 is not a valid regular expression"):
+        validate_patterns("ok\n(unclosed")

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "candour.audit",
     "candour.accounts",
     "candour.notifications",
+    "candour.deidentify",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,9 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "candour <no-reply@candour.invalid>")
 CANDOUR_BASE_URL = env_str("CANDOUR_BASE_URL", "http://127.0.0.1:8000")
 
+# The longest text (characters) the de-identification engine accepts in one go.
+CANDOUR_DEIDENTIFY_MAX_CHARS = env_int("CANDOUR_DEIDENTIFY_MAX_CHARS", 100_000, minimum=1000)
+
 # Key for the audit log's HMAC chain; production requires its own (see production.py).
 CANDOUR_AUDIT_KEY = env_str("CANDOUR_AUDIT_KEY", "")
 
@@ -228,5 +232,8 @@ LOGGING = {
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.security.DisallowedHost": {"level": "ERROR"},
+        # Presidio logs recogniser housekeeping at INFO; nothing of it is needed.
+        "presidio-analyzer": {"level": "WARNING"},
+        "presidio-anonymizer": {"level": "WARNING"},
     },
 }
