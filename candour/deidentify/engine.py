@@ -93,6 +93,10 @@ PLACE_ROLES = {
     "employer": EntityType.ORGANISATION,
 }
 _DOB_CONTEXT = re.compile(patterns.DOB_CONTEXT)
+# Letters after a name that belong to it: "Giovanna Rodrigues MD".
+_NAME_SUFFIXES = frozenset(
+    {"MD", "DDS", "PhD", "Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV", "QC", "KC", "MBE", "OBE"}
+)
 # What may sit between two parts of one name: a space, a hyphen, middle initials, particles.
 _NAME_GAP = re.compile(
     r"[ -]|\s(?:[A-Z]\.?\s)+|\s(?:van|von|de|da|di|du|del|della|der|den|ten|ter|le|la|bin|bint"
@@ -172,7 +176,7 @@ class Deidentifier:
         replace_suspects: bool = True,
         model_path: Path | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
-        batch_size: int = 16,
+        batch_size: int = 32,
     ) -> None:
         offline.prepare()
         path = model_path or offline.default_model_path()
@@ -322,16 +326,22 @@ class Deidentifier:
         return list(dict.fromkeys(tokens))
 
     def _name_occurrences(self, text: str, token: str) -> list[tuple[int, int]]:
-        """Where a name appears: any case if it is not an English word, else capitalised."""
+        """Where a name appears: any case if it is not an English word, else capitalised.
+
+        Plain string search with word-boundary checks: compiling a regular expression for
+        every name in every text costs more than the search itself.
+        """
         if self.lexicon.is_word(token):
-            variants = {token.title(), token.upper()}
-            regex = "|".join(re.escape(v) for v in variants)
-            flags = 0
-        else:
-            regex, flags = re.escape(token), re.IGNORECASE
-        return [
-            (m.start(), m.end()) for m in re.finditer(rf"(?<![\w])(?:{regex})(?![\w])", text, flags)
-        ]
+            return sorted(
+                {*_word_positions(text, token.title()), *_word_positions(text, token.upper())}
+            )
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a character whose lower case is longer: rare
+            return [
+                (m.start(), m.end())
+                for m in re.finditer(rf"(?<!\w){re.escape(token)}(?!\w)", text, re.IGNORECASE)
+            ]
+        return _word_positions(lowered, token.lower())
 
     def _propagate_names(self, text: str, candidates: list[_Candidate]) -> list[_Candidate]:
         """Every other occurrence of each part of each name found (residual names stay
@@ -365,7 +375,11 @@ class Deidentifier:
                 following = _next_token(doc, by_start, text, candidate.end)
                 if (
                     following is None
-                    or not (self._could_be_name(following.text) or self._surname_after(following))
+                    or not (
+                        self._could_be_name(following.text)
+                        or self._surname_after(following)
+                        or following.text in _NAME_SUFFIXES
+                    )
                     or _is_covered(covered, following.idx, following.idx + len(following))
                 ):
                     break
@@ -507,6 +521,21 @@ class Deidentifier:
 
 
 _SMALL_WORDS = {"and", "of", "the", "de", "la", "van", "von", "der", "da", "di", "bin", "al"}
+
+
+def _word_positions(text: str, word: str) -> list[tuple[int, int]]:
+    """Start and end of every whole-word occurrence of ``word`` in ``text``."""
+    positions = []
+    size = len(word)
+    start = text.find(word)
+    while start != -1:
+        end = start + size
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            positions.append((start, end))
+        start = text.find(word, start + 1)
+    return positions
 
 
 def _entity(candidate: _Candidate, replacement: str, *, suspect: bool = False) -> Entity:

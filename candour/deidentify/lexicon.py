@@ -87,6 +87,17 @@ KEEP = frozenset(
 )
 
 
+# British words WordNet (American) lacks, so they are never taken for names.
+BRITISH_WORDS = frozenset(
+    """
+    carer carers mum mums nan nana nappy nappies telly favourite favourites colour colours
+    behaviour behaviours centre centres neighbour neighbours organisation organisations
+    programme programmes paediatric paediatrics paediatrician licence cheque kerb rota
+    practise practised fulfil enrol enrolled travelled cancelled counselling counsellor
+    """.split()
+)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     first_names: frozenset[str]
@@ -105,6 +116,7 @@ class Lexicon:
         lowered = word.lower()
         return (
             lowered in self.english_words
+            or lowered in BRITISH_WORDS
             or lowered in STOP_WORDS
             or lowered in KEEP
             or lowered in TITLES

@@ -261,6 +261,7 @@ class GazetteerRecognizer(EntityRecognizer):
                 end = token.idx + len(token)
                 results.append(RecognizerResult(EntityType.PERSON.value, token.idx, end, 0.4))
         results.extend(self._lower_case_full_names(doc))
+        results.extend(self._speaker_labels(doc))
         for i, token in enumerate(doc):
             if not candidates[i]:
                 continue
@@ -286,6 +287,20 @@ class GazetteerRecognizer(EntityRecognizer):
             and not self.lexicon.is_word(text)
             and text not in KEEP
         )
+
+    def _speaker_labels(self, doc: Doc) -> list[RecognizerResult]:
+        """ "Elizabeth: I'm her daughter": a name at the start of a line, before a colon."""
+        results = []
+        for token in doc[:-1]:
+            if doc[token.i + 1].text != ":" or not token.is_alpha or len(token.text) < 2:
+                continue
+            if not sentence_initial(token) or token.text.lower() in KEEP:
+                continue
+            word = self.lexicon.is_word(token.text)
+            if self.lexicon.is_name(token.text) or not word:
+                end = token.idx + len(token)
+                results.append(RecognizerResult(EntityType.PERSON.value, token.idx, end, 0.5))
+        return results
 
     def _lower_case_full_names(self, doc: Doc) -> list[RecognizerResult]:
         """ "lena andersson": a first name then a surname, in lower case, one not a word."""
@@ -339,7 +354,11 @@ class GazetteerRecognizer(EntityRecognizer):
             and text.istitle()
             and not self.lexicon.is_word(text)
             and text.lower() not in KEEP
-            and (not token.i or token.doc[token.i - 1].whitespace_ == " " or token.i == 0)
+            and (
+                token.i == 0
+                or bool(token.doc[token.i - 1].whitespace_)
+                or token.doc[token.i - 1].is_space
+            )
         )
 
     def _word_used_as_name(
