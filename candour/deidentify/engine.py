@@ -289,17 +289,21 @@ class Deidentifier:
 
     def _from_results(self, results: list[RecognizerResult]) -> list[_Candidate]:
         candidates = []
+        places = {(r.start, r.end) for r in results if r.entity_type == EntityType.LOCATION.value}
         for result in results:
             name = (result.recognition_metadata or {}).get("recognizer_name", "")
             source = {
                 "NerRecognizer": "ner",
                 "GazetteerRecognizer": "gazetteer",
             }.get(name, "pattern")
-            candidates.append(
-                _Candidate(
-                    EntityType(result.entity_type), result.start, result.end, result.score, source
-                )
-            )
+            kind = EntityType(result.entity_type)
+            if (
+                kind is EntityType.PERSON
+                and source != "ner"
+                and (result.start, result.end) in places
+            ):
+                kind = EntityType.LOCATION  # "Bradford": a surname, but here NER says a place
+            candidates.append(_Candidate(kind, result.start, result.end, result.score, source))
         return candidates
 
     @staticmethod
@@ -455,7 +459,7 @@ class Deidentifier:
         return (
             word.isalpha()
             and len(word) >= 2
-            and (word.istitle() or word.isupper())
+            and (word.istitle() or (word.isupper() and len(word) >= 3))
             and not self.lexicon.is_word(word)
         )
 

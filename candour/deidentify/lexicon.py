@@ -73,7 +73,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 KEEP = frozenset(
     term.strip().lower()
     for term in """
-    GP, GPs, DOB, NHS, MASH, LA, LADO, IRO, EDT, CIN, CP, CPP, LAC, CLA, UCPP, Ofsted, CAMHS,
+    GP, GPs, DOB, NHS, NI, NINO, HMP, YOI, STC, SCH, MASH, LA, LADO, IRO, EDT, CIN, CP, CPP, LAC, CLA, UCPP, Ofsted, CAMHS,
     A&E, ED, ICPC, RCPC, PLO, EHCP, SENCO, SEN, SEND, DSL, DSP, CSC, CSE, CCE, FGM, ICB, SW,
     SSW, TM, PA, YOT, YJS, PRU, NFA, CPS, DWP, HMRC, CAFCASS, Police, Council,
     Children's Services, Early Help, Social Care, Section, S47, S17, S20, S31, Strategy,
@@ -89,12 +89,47 @@ KEEP = frozenset(
 
 # British words WordNet (American) lacks, so they are never taken for names.
 BRITISH_WORDS = frozenset(
-    """
-    carer carers mum mums nan nana nappy nappies telly favourite favourites colour colours
-    behaviour behaviours centre centres neighbour neighbours organisation organisations
-    programme programmes paediatric paediatrics paediatrician licence cheque kerb rota
-    practise practised fulfil enrol enrolled travelled cancelled counselling counsellor
-    """.split()
+    [
+        "carer",
+        "carers",
+        "mum",
+        "mums",
+        "nan",
+        "nana",
+        "nappy",
+        "nappies",
+        "telly",
+        "favourite",
+        "favourites",
+        "colour",
+        "colours",
+        "behaviour",
+        "behaviours",
+        "centre",
+        "centres",
+        "neighbour",
+        "neighbours",
+        "organisation",
+        "organisations",
+        "programme",
+        "programmes",
+        "paediatric",
+        "paediatrics",
+        "paediatrician",
+        "licence",
+        "cheque",
+        "kerb",
+        "rota",
+        "practise",
+        "practised",
+        "fulfil",
+        "enrol",
+        "enrolled",
+        "travelled",
+        "cancelled",
+        "counselling",
+        "counsellor",
+    ]
 )
 
 

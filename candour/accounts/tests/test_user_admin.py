@@ -236,6 +236,9 @@ def test_case_reference_patterns_are_validated_and_listed(organisation):
     from candour.accounts.models import validate_patterns
 
     organisation.case_reference_patterns = "\\bNB-\\d{4}-\\d{5}\\b\n\n  \\bWV\\d{7}\\b  \n"
-    assert organisation.case_reference_pattern_list() == ("\\bNB-\\d{4}-\\d{5}\\b", "\\bWV\\d{7}\\b")
+    assert organisation.case_reference_pattern_list() == (
+        "\\bNB-\\d{4}-\\d{5}\\b",
+        "\\bWV\\d{7}\\b",
+    )
     with pytest.raises(ValidationError, match="Line 2 is not a valid regular expression"):
         validate_patterns("ok\n(unclosed")
