@@ -73,7 +73,8 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 KEEP = frozenset(
     term.strip().lower()
     for term in """
-    GP, GPs, DOB, NHS, NI, NINO, HMP, YOI, STC, SCH, MASH, LA, LADO, IRO, EDT, CIN, CP, CPP, LAC, CLA, UCPP, Ofsted, CAMHS,
+    GP, GPs, DOB, NHS, NI, NINO, HMP, YOI, STC, SCH, MASH, LA, LADO, IRO, EDT, CIN, CP, CPP,
+    LAC, CLA, UCPP, Ofsted, CAMHS,
     A&E, ED, ICPC, RCPC, PLO, EHCP, SENCO, SEN, SEND, DSL, DSP, CSC, CSE, CCE, FGM, ICB, SW,
     SSW, TM, PA, YOT, YJS, PRU, NFA, CPS, DWP, HMRC, CAFCASS, Police, Council,
     Children's Services, Early Help, Social Care, Section, S47, S17, S20, S31, Strategy,
