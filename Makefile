@@ -60,6 +60,8 @@ deploy-check: setup ## Production settings pass check --deploy at WARNING level
 	DJANGO_SETTINGS_MODULE=candour.config.settings.production \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_hex(40))')" \
 	CANDOUR_AUDIT_KEY="$$($(PY) -c 'import secrets; print(secrets.token_hex(32))')" \
+	CANDOUR_REPORT_KEK="$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
+	CANDOUR_RECEIPT_PEPPER="$$($(PY) -c 'import secrets; print(secrets.token_hex(32))')" \
 	DJANGO_ALLOWED_HOSTS=candour.example $(PY) manage.py check --deploy --fail-level WARNING
 
 clean: ## Remove the environment, packages and local databases

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("candour.core.urls")),
     path("", include("candour.accounts.urls")),
     path("audit/", include("candour.audit.urls")),
+    path("", include("candour.reporting.urls")),
     path("api/v1/", api_urls()),
 ]
 

@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from candour.accounts.models import Organisation, OrganisationKind, Role, Team, User
 from candour.audit import services as audit
+from candour.reporting.models import Programme
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (fictitious demo accounts only)
 
@@ -88,6 +89,13 @@ def seed() -> list[DemoAccount]:
             kind=OrganisationKind.LOCAL_AUTHORITY,
             ods_code=ods,
             case_reference_patterns=case_pattern,
+        )
+        Programme.objects.create(
+            organisation=org,
+            slug=domain,
+            duty_contact=f"{name} front door: 01632 960{ods[-2:]}0 (Monday to Friday, 9am to 5pm)",
+            emergency_contact="Emergency duty team (evenings, weekends): 01632 960999",
+            safety_lead_email=f"safety-lead@{domain}.example",
         )
         teams = {t: Team.objects.create(organisation=org, name=t) for t in LA_TEAMS}
         for role, person, local, team in LA_USERS:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "candour.accounts",
     "candour.notifications",
     "candour.deidentify",
+    "candour.reporting",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +207,19 @@ CANDOUR_BASE_URL = env_str("CANDOUR_BASE_URL", "http://127.0.0.1:8000")
 
 # The longest text (characters) the de-identification engine accepts in one go.
 CANDOUR_DEIDENTIFY_MAX_CHARS = env_int("CANDOUR_DEIDENTIFY_MAX_CHARS", 100_000, minimum=1000)
+
+# Confidential reporting. The key-encryption key wraps every report's data keys; it must
+# live outside the database (environment or <NAME>_FILE). Production requires its own.
+CANDOUR_REPORT_KEK = env_str("CANDOUR_REPORT_KEK", "")
+CANDOUR_RECEIPT_PEPPER = env_str("CANDOUR_RECEIPT_PEPPER", "")
+CANDOUR_RECEIPT_ARGON2_TIME_COST = env_int("CANDOUR_RECEIPT_ARGON2_TIME_COST", 3, minimum=1)
+CANDOUR_RECEIPT_ARGON2_MEMORY_KIB = env_int("CANDOUR_RECEIPT_ARGON2_MEMORY_KIB", 65536, minimum=8)
+CANDOUR_RECEIPT_MAX_FAILURES = env_int("CANDOUR_RECEIPT_MAX_FAILURES", 5, minimum=1)
+CANDOUR_RECEIPT_LOCK_SECONDS = env_int("CANDOUR_RECEIPT_LOCK_SECONDS", 15 * 60, minimum=1)
+CANDOUR_RECEIPT_GLOBAL_MAX_FAILURES_PER_MINUTE = env_int(
+    "CANDOUR_RECEIPT_GLOBAL_MAX_FAILURES_PER_MINUTE", 100, minimum=1
+)
+CANDOUR_REPORT_FIELD_MAX_CHARS = env_int("CANDOUR_REPORT_FIELD_MAX_CHARS", 20_000, minimum=100)
 
 # Key for the audit log's HMAC chain; production requires its own (see production.py).
 CANDOUR_AUDIT_KEY = env_str("CANDOUR_AUDIT_KEY", "")

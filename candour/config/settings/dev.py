@@ -17,3 +17,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 INSTALLED_APPS = [*INSTALLED_APPS, "candour.demo"]
+# Fixed, public, dev-only keys: demo data is fictitious.
+CANDOUR_REPORT_KEK = "ZGV2LW9ubHktcmVwb3J0LWtleS1ub3Qtc2VjcmV0ISE="
+CANDOUR_RECEIPT_PEPPER = "dev-only-receipt-pepper"

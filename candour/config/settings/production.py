@@ -8,6 +8,8 @@ from candour.config.settings.base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 CANDOUR_AUDIT_KEY = env_str("CANDOUR_AUDIT_KEY")
+CANDOUR_REPORT_KEK = env_str("CANDOUR_REPORT_KEK")
+CANDOUR_RECEIPT_PEPPER = env_str("CANDOUR_RECEIPT_PEPPER")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured(

@@ -26,3 +26,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")
     }
+CANDOUR_REPORT_KEK = "dGVzdC1vbmx5LXJlcG9ydC1rZXktbm90LXNlY3JldCE="
+CANDOUR_RECEIPT_PEPPER = "test-only-receipt-pepper"
+# Cheap receipt hashing in tests; production uses Argon2id at 64 MiB.
+CANDOUR_RECEIPT_ARGON2_TIME_COST = 1
+CANDOUR_RECEIPT_ARGON2_MEMORY_KIB = 1024

@@ -30,6 +30,8 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "candour.config.settings.production",
     "DJANGO_SECRET_KEY": "k" * 60 + "-not-a-real-secret-but-long-and-random-enough-9f8e7d",
     "CANDOUR_AUDIT_KEY": "a-separate-audit-chain-key-for-this-test",
+    "CANDOUR_REPORT_KEK": "c3RhcnR1cC10ZXN0LWtleS1lbmNyeXB0aW9uLWtleSE=",
+    "CANDOUR_RECEIPT_PEPPER": "startup-test-pepper",
     "DJANGO_ALLOWED_HOSTS": "candour.example",
 }
 

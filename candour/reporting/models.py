@@ -1,0 +1,235 @@
+"""Confidential reports. Raw narrative and contact details are stored only encrypted, each
+under its own data key; released, de-identified text is what everyone else sees.
+
+No field links a report to a user account, an IP address, a user agent or an exact time:
+``received_on`` is a date.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+
+from candour.accounts.models import Organisation
+
+
+class Kind(models.TextChoices):
+    INCIDENT = "incident", "An incident: something went wrong"
+    NEAR_MISS = "near_miss", "A near miss: something nearly went wrong"
+    GOOD_CATCH = "good_catch", "A good catch: someone noticed and stopped it"
+    UNSAFE_CONDITION = "unsafe_condition", "An unsafe condition: an accident waiting to happen"
+
+
+class ServiceArea(models.TextChoices):
+    FRONT_DOOR = "front_door", "Front door or MASH"
+    ASSESSMENT = "assessment", "Assessment"
+    CHILD_PROTECTION = "child_protection", "Child protection"
+    CHILDREN_IN_CARE = "children_in_care", "Children in care"
+    FOSTERING = "fostering", "Fostering"
+    RESIDENTIAL = "residential", "Residential care"
+    LEAVING_CARE = "leaving_care", "Leaving care"
+    OUT_OF_HOURS = "out_of_hours", "Out of hours"
+    OTHER = "other", "Other"
+
+
+class Harm(models.TextChoices):
+    NONE = "none", "No harm"
+    LOW = "low", "Low harm"
+    MODERATE = "moderate", "Moderate harm"
+    SEVERE = "severe", "Severe harm"
+
+
+class ReporterRole(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    SENIOR_PRACTITIONER = "senior_practitioner", "Senior practitioner or team manager"
+    FAMILY_SUPPORT = "family_support", "Family support or early help worker"
+    RESIDENTIAL_WORKER = "residential_worker", "Residential or foster care worker"
+    BUSINESS_SUPPORT = "business_support", "Business support"
+    OTHER = "other", "Other"
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "Received"
+    IN_REVIEW = "in_review", "In review"
+    WAITING_FOR_REPORTER = "waiting_for_reporter", "Waiting for reporter"
+    RELEASED = "released", "Released for analysis"
+    FEEDBACK_GIVEN = "feedback_given", "Feedback given"
+    CLOSED = "closed", "Closed"
+
+
+class Confidentiality(models.TextChoices):
+    CONFIDENTIAL = "confidential", "Confidential"
+    ANONYMOUS = "anonymous", "Anonymous"
+
+
+# Free-text answers, in the order the form asks them. Each is encrypted at rest.
+NARRATIVE_FIELDS = (
+    ("what_happened", "What happened"),
+    ("lead_up", "What led up to it"),
+    ("how_noticed", "How it was noticed or caught"),
+    ("what_was_done", "What was done"),
+    ("outcome", "What the outcome was"),
+    ("why", "Why you think it happened"),
+    ("prevention", "What might stop it happening again"),
+)
+
+
+class Programme(models.Model):
+    """An organisation's confidential reporting programme: its link, promise and contacts."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="programme"
+    )
+    slug = models.SlugField(unique=True, help_text="The reporting link: /report/<slug>")
+    promise = models.TextField(
+        default=(
+            "A report made in good time and in good faith is never used in disciplinary "
+            "proceedings against the person who made it."
+        )
+    )
+    exclusions = models.TextField(
+        default="The promise does not cover criminal acts or deliberate harm to a child."
+    )
+    duty_contact = models.CharField(max_length=300)
+    emergency_contact = models.CharField(max_length=300)
+    safety_lead_email = models.EmailField(blank=True)
+    retention_days = models.PositiveIntegerField(
+        default=30, help_text="Days after closure before raw narrative and contact are destroyed"
+    )
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Report(models.Model):
+    reference = models.CharField(max_length=20, unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="reports")
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.RECEIVED)
+    received_on = models.DateField()
+    # Structured answers: short lists, no free text.
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    service_area = models.CharField(max_length=20, choices=ServiceArea.choices)
+    occurred_month = models.PositiveSmallIntegerField()
+    occurred_year = models.PositiveSmallIntegerField()
+    harm = models.CharField(max_length=10, choices=Harm.choices)
+    harm_physical = models.BooleanField(default=False)
+    harm_psychological = models.BooleanField(default=False)
+    reporter_role = models.CharField(max_length=24, choices=ReporterRole.choices)
+    consent_to_publish = models.BooleanField(default=False)
+    confidentiality = models.CharField(max_length=12, choices=Confidentiality.choices)
+    # Sealed: raw narrative (and the de-identification draft, the reporter's messages and,
+    # for a day, the receipt for retried submissions) under one key; contact under another.
+    narrative_key = models.BinaryField(null=True)
+    narrative = models.BinaryField(null=True)
+    draft = models.BinaryField(null=True)
+    contact_key = models.BinaryField(null=True)
+    contact = models.BinaryField(null=True)
+    receipt_sealed = models.BinaryField(null=True)
+    receipt_hash = models.CharField(max_length=64, unique=True)
+    receipt_active = models.BooleanField(default=True)
+    # NULL, not "", when absent: many reports have none and the column is unique.
+    idempotency_key = models.CharField(max_length=100, unique=True, null=True)  # noqa: DJ001
+    # Released, de-identified answers (field name -> text), reviewed by an intake officer.
+    released = models.JSONField(null=True)
+    released_on = models.DateField(null=True)
+    closed_on = models.DateField(null=True)
+    shredded_on = models.DateField(null=True)
+
+    class Meta:
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["organisation", "status"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_shredded(self) -> bool:
+        return self.narrative_key is None
+
+
+class Message(models.Model):
+    """Questions, replies and feedback between the programme and the reporter."""
+
+    class Direction(models.TextChoices):
+        TO_REPORTER = "to_reporter", "From the programme"
+        FROM_REPORTER = "from_reporter", "From the reporter"
+
+    class Purpose(models.TextChoices):
+        QUESTION = "question", "Question"
+        REPLY = "reply", "Reply"
+        FEEDBACK = "feedback", "You said, we did"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=16, choices=Direction.choices)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    body = models.BinaryField()  # encrypted with the report's narrative key
+    sent_on = models.DateField()
+    sequence = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["sequence"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["report", "sequence"], name="unique_message_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}#{self.sequence}"
+
+
+class Coding(models.Model):
+    """An analyst's coding of a released report."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="coding")
+    scie_patterns = models.JSONField(default=list)
+    london_factors = models.JSONField(default=list)
+    detection = models.CharField(max_length=30)
+    mitigation = models.TextField(blank=True)
+    harm = models.CharField(max_length=10, choices=Harm.choices)
+    synopsis = models.TextField()
+    coded_by_ref = models.CharField(max_length=64)
+    coded_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"coding of {self.report_id}"
+
+
+class Disclosure(models.Model):
+    """A request to disclose a reporter's identity outside the programme (two-person rule)."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", "Waiting for a second intake officer"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="disclosures")
+    requested_by_ref = models.CharField(max_length=64)
+    reason = models.CharField(max_length=500)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
+    decided_by_ref = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"disclosure for {self.report_id}"
+
+
+class ReceiptThrottle(models.Model):
+    """Failed receipt attempts, per attempted receipt (keyed digest) and one global row."""
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"receipt throttle {self.pk}"
+
+
+class SafetyAlert(models.Model):
+    """An immediate, de-identified alert to the programme's safety lead about a hazard."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="alerts")
+    summary = models.TextField()  # written de-identified by the intake officer
+    raised_by_ref = models.CharField(max_length=64)
+    raised_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"alert for {self.report_id}"

@@ -1,0 +1,196 @@
+"""The single-report journey at the service level: submit, review, release, code, close,
+and destroy. Views and the API are thin layers over these."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from candour.audit.models import AuditEntry
+from candour.deidentify.types import KnownEntity
+from candour.reporting import receipts, services
+from candour.reporting.models import Report, Status
+from candour.reporting.tests.conftest import MARKER, confidential_submission, submission
+
+pytestmark = pytest.mark.django_db
+
+
+def test_submit_stores_only_ciphertext_a_date_and_a_receipt_hash(programme):
+    report, receipt = services.submit_report(programme=programme, submission=submission())
+    assert len(receipt) == 16
+    assert receipt.isdigit()
+    stored = Report.objects.get(pk=report.pk)
+    assert stored.received_on == timezone.localdate()
+    assert stored.receipt_hash == receipts.receipt_hash(receipt)
+    for blob in (stored.narrative, stored.draft, stored.receipt_sealed):
+        assert MARKER.encode() not in bytes(blob)
+        assert receipt.encode() not in bytes(blob)
+    assert stored.contact is None  # anonymous
+
+
+def test_known_names_shape_the_draft_and_are_not_kept(programme, intake):
+    report, _ = services.submit_report(
+        programme=programme,
+        submission=submission(known=[KnownEntity("Kayden Walsh", "child")]),
+    )
+    opened = services.open_narrative(user=intake, report=report, reason="Reviewing the draft")
+    draft = opened["draft"]["what_happened"]["text"]
+    assert draft.startswith("[Child 1] was nearly sent home to [Address 1].")
+    assert "Kayden" in opened["narrative"]["what_happened"]
+    assert "Kayden Walsh" not in str(Report.objects.filter(pk=report.pk).values().get())
+
+
+def test_retried_submission_returns_the_same_report_and_receipt(programme):
+    first, receipt = services.submit_report(
+        programme=programme, submission=submission(), idempotency_key="k-1"
+    )
+    again, receipt_again = services.submit_report(
+        programme=programme, submission=submission(), idempotency_key="k-1"
+    )
+    assert (again.pk, receipt_again) == (first.pk, receipt)
+    assert Report.objects.count() == 1
+
+
+def test_invalid_submission_lists_every_error(programme, settings):
+    settings.CANDOUR_REPORT_FIELD_MAX_CHARS = 100
+    bad = submission(
+        narrative={"what_happened": "", "why": "x" * 101},
+        occurred_month=13,
+        confidentiality="confidential",
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.submit_report(programme=programme, submission=bad)
+    assert set(caught.value.message_dict) == {
+        "what_happened",
+        "why",
+        "occurred_month",
+        "contact_email",
+    }
+    assert not Report.objects.exists()
+
+
+def test_receipt_opens_the_inbox_and_guesses_are_throttled(programme, settings):
+    report, receipt = services.submit_report(programme=programme, submission=submission())
+    assert (
+        services.open_inbox(receipt=" ".join(receipt[i : i + 4] for i in (0, 4, 8, 12))) == report
+    )
+    settings.CANDOUR_RECEIPT_MAX_FAILURES = 3
+    wrong = f"{(int(receipt) + 1) % 10**16:016d}"
+    for _ in range(3):
+        with pytest.raises(services.ReceiptRefused):
+            services.open_inbox(receipt=wrong)
+    with pytest.raises(services.ReceiptRefused):
+        services.open_inbox(receipt="not a receipt")
+
+
+def test_global_limit_refuses_even_the_right_receipt(programme, settings):
+    settings.CANDOUR_RECEIPT_GLOBAL_MAX_FAILURES_PER_MINUTE = 5
+    _report, receipt = services.submit_report(programme=programme, submission=submission())
+    for i in range(5):
+        with pytest.raises(services.ReceiptRefused):
+            services.open_inbox(receipt=f"{i:016d}")
+    with pytest.raises(services.ReceiptRefused):
+        services.open_inbox(receipt=receipt)
+
+
+def test_question_reply_feedback_and_statuses(programme, intake):
+    report, _ = services.submit_report(programme=programme, submission=submission())
+    services.ask_reporter(user=intake, report=report, body="Which team was it?")
+    report.refresh_from_db()
+    assert report.status == Status.WAITING_FOR_REPORTER
+    services.reply_as_reporter(report=report, body="The assessment team.")
+    report.refresh_from_db()
+    assert report.status == Status.IN_REVIEW
+    services.give_feedback(user=intake, report=report, body="We changed the handover checklist.")
+    report.refresh_from_db()
+    assert report.status == Status.FEEDBACK_GIVEN
+    bodies = [m["body"] for m in services.read_messages(report=report)]
+    assert bodies == [
+        "Which team was it?",
+        "The assessment team.",
+        "We changed the handover checklist.",
+    ]
+
+
+def test_opening_needs_a_reason_and_is_audited_without_content(programme, intake):
+    report, _ = services.submit_report(programme=programme, submission=confidential_submission())
+    with pytest.raises(ValidationError):
+        services.open_narrative(user=intake, report=report, reason="why")
+    services.open_narrative(user=intake, report=report, reason="Reviewing redactions")
+    contact = services.open_contact(user=intake, report=report, reason="Follow-up question")
+    assert contact["email"] == "sam.reporter@northbrook.example"
+    entries = AuditEntry.objects.filter(object_ref=report.reference)
+    assert {e.action for e in entries} == {"reporting.narrative.opened", "reporting.contact.opened"}
+    for entry in entries:
+        assert MARKER not in str(entry.__dict__)
+
+
+def test_only_intake_officers_of_the_organisation_may_open(programme, analyst, charlie, make_user):
+    report, _ = services.submit_report(programme=programme, submission=submission())
+    for user in (analyst, charlie, make_user("leader"), make_user("administrator")):
+        with pytest.raises(PermissionDenied):
+            services.open_narrative(user=user, report=report, reason="Just looking around")
+
+
+def test_release_then_code(programme, intake, analyst):
+    report, _ = services.submit_report(programme=programme, submission=submission())
+    with pytest.raises(PermissionDenied):
+        services.code_report(
+            user=analyst,
+            report=report,
+            scie_patterns=[],
+            london_factors=[],
+            detection="supervision",
+            mitigation="",
+            harm="none",
+            synopsis="x",
+        )
+    services.release_report(
+        user=intake, report=report, texts={"what_happened": "[Child 1] was nearly sent home."}
+    )
+    coding = services.code_report(
+        user=analyst,
+        report=report,
+        scie_patterns=["human_judgement"],
+        london_factors=["team"],
+        detection="supervision",
+        mitigation="Manager checked",
+        harm="none",
+        synopsis="Near miss caught in supervision.",
+    )
+    assert coding.report.released == {"what_happened": "[Child 1] was nearly sent home."}
+
+
+def test_disclosure_needs_a_second_intake_officer(programme, intake, intake2):
+    report, _ = services.submit_report(programme=programme, submission=confidential_submission())
+    disclosure = services.request_disclosure(
+        user=intake, report=report, reason="Police request under section 29"
+    )
+    with pytest.raises(PermissionDenied):
+        services.decide_disclosure(user=intake, disclosure=disclosure, approve=True)
+    decided = services.decide_disclosure(user=intake2, disclosure=disclosure, approve=True)
+    assert decided.state == "approved"
+
+
+def test_crypto_shredding_after_retention(programme, intake):
+    report, receipt = services.submit_report(
+        programme=programme, submission=confidential_submission()
+    )
+    services.release_report(user=intake, report=report, texts={"what_happened": "Released."})
+    services.ask_reporter(user=intake, report=report, body="A question")
+    services.close_report(user=intake, report=report)
+    assert services.shred_due_reports() == 0  # retention not yet over
+    later = timezone.localdate() + timedelta(days=programme.retention_days)
+    assert services.shred_due_reports(today=later) == 1
+    report.refresh_from_db()
+    for sealed in ("narrative_key", "narrative", "draft", "contact_key", "contact"):
+        assert getattr(report, sealed) is None
+    assert report.released == {"what_happened": "Released."}
+    assert not report.messages.exists()
+    with pytest.raises(services.ReceiptRefused):
+        services.open_inbox(receipt=receipt)
+    with pytest.raises(PermissionDenied):
+        services.open_narrative(user=intake, report=report, reason="Trying after shredding")

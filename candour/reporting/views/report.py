@@ -1,0 +1,5 @@
+"""Views: report (filled in by the journey that owns it)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
