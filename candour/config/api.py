@@ -11,6 +11,7 @@ from ninja.security import APIKeyCookie
 from candour.accounts.api import router as accounts_router
 from candour.core import problems
 from candour.core.access import ATTRIBUTE, Policy
+from candour.reporting.api import router as reporting_router
 
 
 class VerifiedSessionAuth(APIKeyCookie):
@@ -34,6 +35,7 @@ api = NinjaAPI(
 )
 problems.install(api)
 api.add_router("/", accounts_router)
+api.add_router("/", reporting_router)
 
 
 def urls() -> Any:

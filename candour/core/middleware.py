@@ -91,3 +91,29 @@ def _to_sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         target += "?next=" + quote(request.get_full_path())
     return HttpResponseRedirect(target)
+
+
+class ApiProblemMiddleware:
+    """Every error under /api/ is problem+json, even those Django or ninja answer in HTML
+    (unknown path, wrong method, request too large)."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and "json" not in response.get("Content-Type", "")
+        ):
+            from http import HTTPStatus
+
+            from candour.core.problems import problem
+
+            title = HTTPStatus(response.status_code).phrase
+            replacement = problem(status=response.status_code, title=title)
+            if response.has_header("Allow"):
+                replacement["Allow"] = response["Allow"]
+            return replacement
+        return response

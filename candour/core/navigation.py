@@ -19,6 +19,8 @@ class NavItem:
 
 _ITEMS = (
     ("Home", "core:home"),
+    ("Intake queue", "reporting:intake_queue"),
+    ("Released reports", "reporting:analysis_list"),
     ("Users", "accounts:list_users"),
     ("Audit log", "audit:list_entries"),
 )

@@ -117,3 +117,7 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount(u.email, u.role_label, u.organisation.name)
         for u in User.objects.select_related("organisation").order_by("organisation__name", "role")
     ]
+
+
+def demo_reporting_slugs() -> list[str]:
+    return list(Programme.objects.order_by("slug").values_list("slug", flat=True))

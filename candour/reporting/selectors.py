@@ -69,3 +69,16 @@ def get_released_for_analyst(*, user: User, reference: str) -> Report:
     if report is None:
         raise Http404("No such report")
     return report
+
+
+def get_programme_for_admin(*, admin: User) -> Programme:
+    """The administrator's own organisation's programme (404 when it has none)."""
+    programme = Programme.objects.filter(organisation=admin.organisation).first()
+    if programme is None or admin.role != Role.ADMINISTRATOR:
+        raise Http404("This organisation has no reporting programme")
+    return programme
+
+
+def has_report_with_idempotency_key(*, key: str) -> bool:
+    """Whether a submission with this idempotency key was already filed (the API's 200)."""
+    return Report.objects.filter(idempotency_key=key).exists()

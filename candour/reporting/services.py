@@ -626,3 +626,28 @@ def count_waiting(*, organisation_id: int) -> int:
         organisation_id=organisation_id,
         status__in=[Status.RECEIVED, Status.IN_REVIEW],
     ).count()
+
+
+@transaction.atomic
+def update_programme(*, admin: User, programme: Programme, changes: dict[str, Any]) -> Programme:
+    if admin.role != Role.ADMINISTRATOR or admin.organisation_id != programme.organisation_id:
+        raise PermissionDenied
+    allowed = {
+        "promise",
+        "exclusions",
+        "duty_contact",
+        "emergency_contact",
+        "safety_lead_email",
+        "retention_days",
+    }
+    for name, value in changes.items():
+        if name in allowed:
+            setattr(programme, name, value)
+    programme.save()
+    audit.record(
+        actor=admin,
+        action="reporting.programme.updated",
+        object_type="programme",
+        object_ref=programme.slug,
+    )
+    return programme

@@ -1,4 +1,4 @@
-from candour.reporting.views import analysis, inbox, intake, report
+from candour.reporting.views import analysis, inbox, intake, programme, report
 
 app_name = "reporting"
 urlpatterns = [
@@ -6,4 +6,5 @@ urlpatterns = [
     *inbox.urlpatterns,
     *intake.urlpatterns,
     *analysis.urlpatterns,
+    *programme.urlpatterns,
 ]

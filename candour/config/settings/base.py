@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "candour.core.middleware.ApiProblemMiddleware",
     "candour.core.middleware.RequestSizeLimitMiddleware",
     "candour.core.middleware.ResponseHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -125,6 +126,9 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_NAME = "candour_csrftoken"
+# A browser-session cookie, not Django's one-year default: a reporter's shared computer
+# keeps no trace of the reporting pages after the browser closes.
+CSRF_COOKIE_AGE = None
 CSRF_FAILURE_VIEW = "candour.core.views.csrf_failure"
 
 # Sign-in throttling: a lock per e-mail address (keyed by HMAC, so unknown addresses lock

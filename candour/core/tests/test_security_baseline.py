@@ -138,3 +138,19 @@ def test_static_govuk_assets_are_served(client):
     font = client.get("/assets/fonts/bold-b542beb274-v2.woff2")
     assert font.status_code in (200, 404)  # name is version-specific; CSS is what matters
     assert client.get("/assets/core/init.mjs").status_code == 200
+
+
+def test_api_errors_are_always_problem_json(client, settings):
+    unknown = client.get("/api/v1/no-such-thing")
+    assert unknown.status_code == 404
+    assert unknown["Content-Type"] == "application/problem+json"
+    assert unknown.json()["status"] == 404
+    wrong_method = client.delete("/api/v1/me")
+    assert wrong_method.status_code in (401, 405)
+    assert wrong_method["Content-Type"] == "application/problem+json"
+    big = client.post(
+        "/api/v1/reports", data="x" * (settings.CANDOUR_MAX_REQUEST_BYTES + 1),
+        content_type="application/json",
+    )
+    assert big.status_code == 413
+    assert big["Content-Type"] == "application/problem+json"

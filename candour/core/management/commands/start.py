@@ -32,5 +32,11 @@ class Command(BaseCommand):
                 self.stdout.write("Loaded fictitious demo data.")
             self.stdout.write(f"\nSign in at http://{options['addrport']}/sign-in as any of:")
             print_accounts(self, services.demo_accounts())
+            self.stdout.write(
+                "Report a near miss without signing in (one link per local authority):"
+            )
+            for slug in services.demo_reporting_slugs():
+                self.stdout.write(f"    http://{options['addrport']}/report/{slug}")
+            self.stdout.write(f"Reporters' inbox: http://{options['addrport']}/inbox\n")
         if not options["no_serve"]:
             call_command("runserver", options["addrport"], use_reloader=False)

@@ -1,0 +1,638 @@
+"""Crash test of POST /api/v1/reports: kill the service while reports arrive, lose none.
+
+    .venv/bin/python benchmarks/report_crash.py [--reports 500] [--database-url URL]
+
+One run makes a fresh SQLite database in a temporary directory (or uses ``--database-url``,
+e.g. a new, empty PostgreSQL database), migrates it with the production settings, creates an
+organisation with the reporting programme "crash", then starts the service the way
+production runs it (``gunicorn -c candour/config/gunicorn_conf.py candour.config.wsgi``, 2
+workers, 127.0.0.1 on a free port). From this process it sends the reports over HTTP, each
+with its own Idempotency-Key and a unique marker in its narrative, retrying (same key) on
+connection errors and 5xx until acknowledged (at most ``--per-report-seconds``); every
+acknowledged report is sent once more to check that the retry gets the same receipt.
+Meanwhile a thread SIGKILLs gunicorn's whole process group at random moments (0.3-2 s after
+the service answers /healthz, at most ``--max-kills`` times) and starts it again.
+
+At the end it stops the service and counts straight from the database: rows per
+idempotency key, whether every acknowledged reference is stored exactly once, whether the
+total of new rows equals the acknowledged references, and whether each acknowledged receipt
+hashes to its report's stored receipt hash. It prints a table, then a last line of JSON
+(``reports_sent``, ``acknowledged``, ``lost``, ``duplicated``, ``kills``, ``retries``,
+``receipts_consistent``, ``seconds``, ...). Targets: lost 0, duplicated 0. All data is
+synthetic; nothing the reports say is printed or logged.
+
+Receipt hashing runs with CANDOUR_RECEIPT_ARGON2_MEMORY_KIB=8192 (production: 65536) to keep
+the run short; the output says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import http.client
+import json
+import os
+import random
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+VENV_BIN = REPO_ROOT / ".venv" / "bin"
+SETTINGS = "candour.config.settings.production"
+HOST = "127.0.0.1"
+PROGRAMME_SLUG = "crash"
+ARGON2_MEMORY_KIB = 8192
+WORKERS = 2
+KILL_MIN_S, KILL_MAX_S = 0.3, 2.0
+REQUEST_TIMEOUT_S = 30.0
+READY_TIMEOUT_S = 60.0
+
+TARGET_LOST = 0
+TARGET_DUPLICATED = 0
+
+
+# --------------------------------------------------------------------------------------------
+# Environment and database
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def service_env(database_url: str, port: int) -> dict[str, str]:
+    """The production environment, with fresh throwaway secrets for this run."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "CANDOUR_", "DATABASE_", "GUNICORN_", "SECURE_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE=SETTINGS,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        CANDOUR_AUDIT_KEY=secrets.token_urlsafe(32),
+        CANDOUR_REPORT_KEK=base64.b64encode(secrets.token_bytes(32)).decode(),
+        CANDOUR_RECEIPT_PEPPER=secrets.token_urlsafe(32),
+        CANDOUR_RECEIPT_ARGON2_MEMORY_KIB=str(ARGON2_MEMORY_KIB),
+        DJANGO_ALLOWED_HOSTS=HOST,
+        SECURE_SSL_REDIRECT="false",
+        DATABASE_URL=database_url,
+        GUNICORN_BIND=f"{HOST}:{port}",
+        GUNICORN_WORKERS=str(WORKERS),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def migrate(env: dict[str, str], log: IO[bytes], timeout: float) -> None:
+    subprocess.run(
+        [str(VENV_BIN / "python"), "manage.py", "migrate", "--no-input"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        timeout=timeout,
+        check=True,
+    )
+
+
+def setup_django(env: dict[str, str]) -> None:
+    """Configure Django in this process with the service's settings (to count, not serve)."""
+    os.environ.update({k: v for k, v in env.items() if k not in ("GUNICORN_BIND",)})
+    import django
+
+    django.setup()
+
+
+def create_programme() -> int:
+    """The organisation and its programme "crash"; returns the reports already stored."""
+    from candour.accounts.models import Organisation, OrganisationKind
+    from candour.reporting.models import Programme, Report
+
+    organisation, _ = Organisation.objects.get_or_create(
+        ods_code="XCRSH",
+        defaults={"name": "Crash Test Council", "kind": OrganisationKind.LOCAL_AUTHORITY},
+    )
+    Programme.objects.get_or_create(
+        slug=PROGRAMME_SLUG,
+        defaults={
+            "organisation": organisation,
+            "duty_contact": "Front door: 01632 960000",
+            "emergency_contact": "Emergency duty team: 01632 960001",
+        },
+    )
+    return Report.objects.count()
+
+
+def close_db() -> None:
+    from django.db import connections
+
+    connections.close_all()
+
+
+# --------------------------------------------------------------------------------------------
+# The service
+
+
+class Server:
+    """gunicorn in its own session, so one killpg reaches the arbiter and its workers."""
+
+    def __init__(self, env: dict[str, str], port: int, log: IO[bytes], workdir: Path) -> None:
+        self.env, self.port, self.log = env, port, log
+        self.control_socket = workdir / "gunicorn.ctl"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.started: list[subprocess.Popen[bytes]] = []
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        with self.lock:
+            self.process = subprocess.Popen(
+                [
+                    str(VENV_BIN / "gunicorn"),
+                    "-c",
+                    "candour/config/gunicorn_conf.py",
+                    # gunicorn's control socket in this run's directory, not ~/.gunicorn
+                    # (a SIGKILL leaves it behind; other gunicorns may share the default).
+                    "--control-socket",
+                    str(self.control_socket),
+                    "candour.config.wsgi",
+                ],
+                cwd=REPO_ROOT,
+                env=self.env,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            self.started.append(self.process)
+
+    def wait_ready(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            process = self.process
+            if process is not None and process.poll() is not None:
+                return False  # the arbiter exited (e.g. it could not bind yet)
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                conn = http.client.HTTPConnection(HOST, self.port, timeout=2)
+                try:
+                    conn.request("GET", "/healthz")
+                    if conn.getresponse().status == 200:
+                        return True
+                finally:
+                    conn.close()
+            time.sleep(0.05)
+        return False
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: arbiter and workers, mid-request or not."""
+        with self.lock:
+            process = self.process
+            if process is None:
+                return
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+            self.process = None
+
+    def stop_all(self) -> None:
+        """Kill every process group this run started (called from finally)."""
+        with self.lock:
+            for process in self.started:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=10)
+            self.process = None
+
+
+def restart(server: Server, deadline: float) -> bool:
+    """Start the service again until it answers /healthz (a few tries, bounded in time)."""
+    for _attempt in range(5):
+        if time.monotonic() > deadline:
+            return False
+        server.start()
+        if server.wait_ready(min(READY_TIMEOUT_S, max(1.0, deadline - time.monotonic()))):
+            return True
+        server.kill()
+        time.sleep(0.5)
+    return False
+
+
+@dataclass
+class Chaos:
+    kills: int = 0
+    restart_failures: int = 0
+    down_seconds: float = 0.0
+
+
+def chaos_loop(
+    server: Server,
+    stop: threading.Event,
+    rng: random.Random,
+    max_kills: int,
+    deadline: float,
+    chaos: Chaos,
+) -> None:
+    while not stop.is_set() and chaos.kills < max_kills and time.monotonic() < deadline:
+        if stop.wait(rng.uniform(KILL_MIN_S, KILL_MAX_S)):
+            return
+        killed_at = time.monotonic()
+        server.kill()
+        chaos.kills += 1
+        if stop.is_set():
+            return
+        if not restart(server, deadline):
+            chaos.restart_failures += 1
+            return
+        chaos.down_seconds += time.monotonic() - killed_at
+
+
+# --------------------------------------------------------------------------------------------
+# The client
+
+
+@dataclass
+class Outcome:
+    index: int
+    key: str
+    acknowledged: bool = False
+    reference: str = ""
+    receipt: str = ""
+    statuses: list[int] = field(default_factory=list)
+    retries: int = 0
+    answers: list[tuple[str, str]] = field(default_factory=list)  # (reference, receipt)
+    refused: int = 0  # a 4xx other than the expected ones: a bug, not a crash
+    errors: Counter[str] = field(default_factory=Counter)  # client-side failures by kind
+    gave_up: bool = False
+    seconds: float = 0.0
+
+
+def report_body(index: int, marker: str, today: date) -> bytes:
+    confidential = index % 3 == 0
+    body: dict[str, Any] = {
+        "programme": PROGRAMME_SLUG,
+        "kind": ("near_miss", "good_catch", "incident", "unsafe_condition")[index % 4],
+        "service_area": ("front_door", "assessment", "child_protection")[index % 3],
+        "occurred_month": 1,
+        "occurred_year": today.year,
+        "narrative": {
+            "what_happened": (
+                f"Synthetic crash-test report {marker}. A referral was nearly closed before "
+                "the checks with the school and the health visitor were done."
+            ),
+            "how_noticed": f"The duty manager read the chronology again. {marker}",
+        },
+        "harm": "none",
+        "reporter_role": "social_worker",
+        "confidentiality": "confidential" if confidential else "anonymous",
+    }
+    if confidential:
+        body["contact"] = {"email": f"reporter-{index}@crash.example"}
+    return json.dumps(body).encode()
+
+
+def post(port: int, body: bytes, key: str) -> tuple[int, dict[str, Any] | None]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
+    try:
+        conn.request(
+            "POST",
+            "/api/v1/reports",
+            body=body,
+            headers={"Content-Type": "application/json", "Idempotency-Key": key},
+        )
+        response = conn.getresponse()
+        data = response.read()
+        if response.status in (200, 201):
+            return response.status, json.loads(data)
+        return response.status, None
+    finally:
+        conn.close()
+
+
+def send_until_acknowledged(
+    port: int, body: bytes, outcome: Outcome, limit_s: float, deadline: float
+) -> tuple[str, str] | None:
+    """POST (same key) until a 200/201 answer, retrying connection errors and 5xx."""
+    stop_at = min(time.monotonic() + limit_s, deadline)
+    backoff = 0.05
+    first = True
+    while time.monotonic() < stop_at:
+        if not first:
+            outcome.retries += 1
+        first = False
+        try:
+            status, answer = post(port, body, outcome.key)
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            status, answer = 0, None  # refused, reset mid-request, cut-off answer, timeout
+            outcome.errors[type(exc).__name__] += 1
+        outcome.statuses.append(status)
+        if answer is not None and status in (200, 201):
+            return str(answer.get("reference", "")), str(answer.get("receipt", ""))
+        if 400 <= status < 500:
+            outcome.refused += 1
+            return None
+        time.sleep(backoff * random.uniform(0.5, 1.5))
+        backoff = min(backoff * 2, 0.5)
+    outcome.gave_up = True
+    return None
+
+
+def submit(
+    index: int, port: int, run_id: str, limit_s: float, deadline: float, today: date
+) -> Outcome:
+    outcome = Outcome(index=index, key=f"crash-{run_id}-{index:05d}")
+    marker = f"CRASH-MARKER-{run_id}-{index:05d}"
+    body = report_body(index, marker, today)
+    started = time.monotonic()
+    first = send_until_acknowledged(port, body, outcome, limit_s, deadline)
+    if first is not None:
+        outcome.acknowledged = True
+        outcome.reference, outcome.receipt = first
+        outcome.answers.append(first)
+        # The same submission again, as a client that never saw the answer would send it.
+        again = send_until_acknowledged(port, body, outcome, limit_s, deadline)
+        if again is not None:
+            outcome.answers.append(again)
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+# --------------------------------------------------------------------------------------------
+# Counting
+
+
+@dataclass
+class Counts:
+    rows_before: int
+    rows_after: int = 0
+    rows_per_key: Counter[str] = field(default_factory=Counter)
+    rows_per_reference: Counter[str] = field(default_factory=Counter)
+    hash_of_reference: dict[str, str] = field(default_factory=dict)
+
+
+def count_rows(run_id: str, rows_before: int) -> Counts:
+    from candour.reporting.models import Report
+
+    counts = Counts(rows_before=rows_before, rows_after=Report.objects.count())
+    rows = Report.objects.filter(idempotency_key__startswith=f"crash-{run_id}-").values_list(
+        "idempotency_key", "reference", "receipt_hash"
+    )
+    for key, reference, receipt_hash in rows:
+        counts.rows_per_key[str(key)] += 1
+        counts.rows_per_reference[reference] += 1
+        counts.hash_of_reference[reference] = receipt_hash
+    for reference in Report.objects.filter(idempotency_key__isnull=True).values_list(
+        "reference", flat=True
+    ):
+        counts.rows_per_reference[reference] += 1  # a row filed without its key
+    return counts
+
+
+def receipts_match(outcomes: list[Outcome], counts: Counts) -> bool:
+    from candour.reporting import receipts
+
+    return all(
+        counts.hash_of_reference.get(o.reference) == receipts.receipt_hash(o.receipt)
+        for o in outcomes
+        if o.acknowledged
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Report
+
+
+def print_table(rows: list[tuple[str, str, str, str]]) -> None:
+    header = ("metric", "value", "target", "")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+
+
+def summarise(
+    args: argparse.Namespace,
+    database: str,
+    outcomes: list[Outcome],
+    counts: Counts,
+    chaos: Chaos,
+    seconds: float,
+    receipts_ok: bool,
+) -> dict[str, Any]:
+    acknowledged = [o for o in outcomes if o.acknowledged]
+    references = {o.reference for o in acknowledged}
+    lost = sum(1 for o in acknowledged if counts.rows_per_reference[o.reference] == 0)
+    new_rows = counts.rows_after - counts.rows_before
+    # Rows no submission's key accounts for (e.g. filed without the key): duplicates too.
+    stray_rows = new_rows - sum(1 for o in outcomes if counts.rows_per_key[o.key] > 0)
+    duplicated = (
+        sum(1 for o in outcomes if counts.rows_per_key[o.key] > 1)
+        + sum(1 for o in acknowledged if counts.rows_per_reference[o.reference] > 1)
+        + max(0, stray_rows)
+    )
+    unacknowledged_stored = sum(
+        1 for o in outcomes if not o.acknowledged and counts.rows_per_key[o.key] > 0
+    )
+    # Every answer to a submission names the same report and receipt, and no two
+    # submissions were answered with the same report.
+    consistent = all(len(set(o.answers)) == 1 for o in acknowledged) and len(references) == len(
+        acknowledged
+    )
+    replays_checked = sum(1 for o in acknowledged if len(o.answers) > 1)
+    statuses = Counter(s for o in outcomes for s in o.statuses)
+    errors: Counter[str] = sum((o.errors for o in outcomes), Counter())
+    per_key = Counter(min(counts.rows_per_key[o.key], 2) for o in outcomes)
+    slowest = max((o.seconds for o in outcomes), default=0.0)
+
+    print(
+        f"\nPOST /api/v1/reports under SIGKILL: {len(outcomes)} reports, {database}, "
+        f"{WORKERS} gunicorn workers, {args.concurrency} client threads, seed {args.seed}."
+    )
+    print(
+        f"Receipt hashing at CANDOUR_RECEIPT_ARGON2_MEMORY_KIB={ARGON2_MEMORY_KIB} "
+        "(production default 65536) to keep the run short.\n"
+    )
+    print("rows stored per submission (by idempotency key)")
+    print(f"  0 rows: {per_key[0]}   1 row: {per_key[1]}   2 or more: {per_key[2]}\n")
+    stored_submissions = sum(1 for o in outcomes if counts.rows_per_key[o.key] > 0)
+    # Targets decide the exit status; the other rows explain them.
+    rows: list[tuple[str, str, str, bool | None]] = [
+        ("reports sent", str(len(outcomes)), "", None),
+        ("acknowledged (201 or 200)", str(len(acknowledged)), f"{len(outcomes)} hoped", None),
+        ("gave up (time limit per report)", str(sum(o.gave_up for o in outcomes)), "", None),
+        ("lost (acknowledged, not stored)", str(lost), f"= {TARGET_LOST}", lost == TARGET_LOST),
+        (
+            "duplicated (more than one row)",
+            str(duplicated),
+            f"= {TARGET_DUPLICATED}",
+            duplicated == TARGET_DUPLICATED,
+        ),
+        ("rows added / submissions stored", f"{new_rows} / {stored_submissions}", "equal", None),
+        ("distinct acknowledged references", str(len(references)), "", None),
+        ("stored but never acknowledged", str(unacknowledged_stored), "", None),
+        ("refused with a 4xx", str(sum(o.refused for o in outcomes)), "", None),
+        ("retries (same key)", str(sum(o.retries for o in outcomes)), "", None),
+        ("re-sent after acknowledgement", str(replays_checked), "", None),
+        ("receipts consistent on retry", str(consistent), "True", consistent),
+        ("receipts match stored hashes", str(receipts_ok), "True", receipts_ok),
+        ("kills (SIGKILL of the group)", str(chaos.kills), f"<= {args.max_kills}", None),
+        ("restart failures", str(chaos.restart_failures), "", None),
+        ("answers by status (0: none)", _counts(statuses), "", None),
+        ("failures without an answer", _counts(errors), "", None),
+        ("slowest report (s)", f"{slowest:.1f}", f"<= {args.per_report_seconds:g}", None),
+        ("seconds", f"{seconds:.1f}", "", None),
+    ]
+    print_table(
+        [
+            (name, value, target, "" if ok is None else verdict_text(ok))
+            for name, value, target, ok in rows
+        ]
+    )
+    passed = all(ok for *_, ok in rows if ok is not None)
+    return {
+        "reports_sent": len(outcomes),
+        "acknowledged": len(acknowledged),
+        "lost": lost,
+        "duplicated": duplicated,
+        "kills": chaos.kills,
+        "retries": sum(o.retries for o in outcomes),
+        "receipts_consistent": consistent,
+        "seconds": round(seconds, 1),
+        "receipts_match_database": receipts_ok,
+        "rows_added": new_rows,
+        "stored_submissions": stored_submissions,
+        "acknowledged_references": len(references),
+        "stored_unacknowledged": unacknowledged_stored,
+        "gave_up": sum(o.gave_up for o in outcomes),
+        "refused_4xx": sum(o.refused for o in outcomes),
+        "replays_checked": replays_checked,
+        "restart_failures": chaos.restart_failures,
+        "database": database,
+        "workers": WORKERS,
+        "concurrency": args.concurrency,
+        "argon2_memory_kib": ARGON2_MEMORY_KIB,
+        "seed": args.seed,
+        "passed": passed,
+    }
+
+
+def _counts(counter: Counter[Any]) -> str:
+    return " ".join(f"{k}:{v}" for k, v in sorted(counter.items())) or "-"
+
+
+def verdict_text(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+# --------------------------------------------------------------------------------------------
+# Main
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Crash test of POST /api/v1/reports: SIGKILL the service while reports "
+        "arrive; count lost and duplicated reports straight from the database."
+    )
+    parser.add_argument("--reports", type=int, default=500)
+    parser.add_argument(
+        "--database-url",
+        help="an empty database to use instead of a temporary SQLite file, e.g. "
+        "postgres://postgres@127.0.0.1:5432/candour_crash (create it first)",
+    )
+    parser.add_argument("--timeout", type=float, default=600.0, help="overall limit (s)")
+    parser.add_argument("--per-report-seconds", type=float, default=60.0)
+    parser.add_argument("--max-kills", type=int, default=150)
+    parser.add_argument("--concurrency", type=int, default=4, help="client threads")
+    parser.add_argument("--seed", type=int, default=None, help="seed of the kill timings")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args(argv)
+    if args.seed is None:
+        args.seed = secrets.randbelow(10**6)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.monotonic()
+    deadline = started + args.timeout
+    workdir = Path(tempfile.mkdtemp(prefix="candour-crash-"))
+    database_url = args.database_url or f"sqlite:///{workdir / 'crash.sqlite3'}"
+    database = "postgresql" if database_url.startswith("postgres") else "sqlite"
+    port = free_port()
+    env = service_env(database_url, port)
+    run_id = secrets.token_hex(4)
+    log_path = workdir / "service.log"
+    stop = threading.Event()
+    chaos = Chaos()
+    server: Server | None = None
+    chaos_thread: threading.Thread | None = None
+    outcomes: list[Outcome] = []
+    with log_path.open("wb") as log:
+        try:
+            print(f"Migrating a fresh {database} database (production settings)...", flush=True)
+            migrate(env, log, timeout=max(30.0, deadline - time.monotonic()))
+            setup_django(env)
+            rows_before = create_programme()
+            close_db()
+            server = Server(env, port, log, workdir)
+            if not restart(server, deadline):
+                raise SystemExit(f"The service did not start; see {log_path} (use --keep).")
+            print(
+                f"Service up on {HOST}:{port}; sending {args.reports} reports while killing it...",
+                flush=True,
+            )
+            chaos_thread = threading.Thread(
+                target=chaos_loop,
+                args=(server, stop, random.Random(args.seed), args.max_kills, deadline, chaos),
+                daemon=True,
+            )
+            chaos_thread.start()
+            today = date.today()
+            with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
+                futures = [
+                    pool.submit(submit, i, port, run_id, args.per_report_seconds, deadline, today)
+                    for i in range(args.reports)
+                ]
+                outcomes = [f.result() for f in futures]
+            stop.set()
+            chaos_thread.join(timeout=READY_TIMEOUT_S + 15)
+        finally:
+            stop.set()
+            if server is not None:
+                server.stop_all()
+    seconds = time.monotonic() - started
+    try:
+        counts = count_rows(run_id, rows_before)
+        receipts_ok = receipts_match(outcomes, counts)
+        close_db()
+        summary = summarise(args, database, outcomes, counts, chaos, seconds, receipts_ok)
+        print(json.dumps(summary))
+    finally:
+        if args.keep:
+            print(f"Kept {workdir} (service.log: gunicorn's log).", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0 if summary["passed"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""POST /api/v1/reports: the public report as JSON, for integration with case systems.
+
+No sign-in (like the public reporting link) and no session, so no CSRF check: the caller
+names the programme by its slug. Every error is problem+json; no answer, error or log line
+carries what the report says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from ninja import Header, Router, Status
+from ninja.decorators import decorate_view
+
+from candour.core.problems import problem
+from candour.deidentify.types import KnownEntity
+from candour.reporting import selectors, services
+from candour.reporting.schemas import (
+    IDEMPOTENCY_KEY_MAX_CHARS,
+    ProblemOut,
+    ReceiptOut,
+    ReportIn,
+)
+
+router = Router(tags=["reporting"])
+
+_JSON_TYPES = ("application/json",)
+
+# check_submission's error keys, as the fields of the JSON body.
+_FIELD_NAMES = {key: f"narrative.{key}" for key in services.NARRATIVE_KEYS} | {
+    "contact_email": "contact",
+}
+
+
+def _json_only(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Refuse a body that is not declared as JSON (415) before anything parses it."""
+
+    @wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        content_type = request.content_type or ""
+        if content_type not in _JSON_TYPES and not content_type.endswith("+json"):
+            return problem(
+                status=415,
+                title="Send the report as JSON",
+                detail="Set Content-Type: application/json.",
+            )
+        return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _submission(payload: ReportIn) -> services.Submission:
+    contact = payload.contact
+    return services.Submission(
+        kind=payload.kind,
+        service_area=payload.service_area,
+        occurred_month=payload.occurred_month,
+        occurred_year=payload.occurred_year,
+        narrative=payload.narrative.model_dump(),
+        harm=payload.harm,
+        harm_physical=payload.harm_physical,
+        harm_psychological=payload.harm_psychological,
+        reporter_role=payload.reporter_role,
+        consent_to_publish=payload.consent_to_publish,
+        confidentiality=payload.confidentiality,
+        contact=services.Contact(**contact.model_dump()) if contact else services.Contact(),
+        known=[KnownEntity(text=k.text, role=k.role) for k in payload.known],
+    )
+
+
+def _field_errors(exc: DjangoValidationError) -> list[dict[str, str]]:
+    return [
+        {"field": _FIELD_NAMES.get(name, name), "message": message}
+        for name, messages in exc.message_dict.items()
+        for message in messages
+    ]
+
+
+@router.post(
+    "/reports",
+    auth=None,
+    response={
+        201: ReceiptOut,
+        200: ReceiptOut,
+        frozenset({400, 404, 409, 413, 415, 422}): ProblemOut,
+    },
+    summary="File a confidential report",
+    description=(
+        "Files a near-miss report with a reporting programme, as its public link does; no "
+        "sign-in. Answers 201 with the report's reference and its 16-digit receipt, which "
+        "opens the reporter's inbox and is shown only once. Send an `Idempotency-Key` "
+        "(any unique string up to 100 characters) so that a retry after a lost answer files "
+        "nothing new: for a day, a retry with the same key answers 200 with the same "
+        "reference and receipt. Errors are RFC 9457 problem+json; 422 lists every field "
+        "error in `errors`."
+    ),
+    operation_id="submit_report",
+)
+@decorate_view(_json_only)
+def submit_report(
+    request: HttpRequest,
+    payload: ReportIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=IDEMPOTENCY_KEY_MAX_CHARS,
+        description="A unique key per report; a retry with the same key returns the same "
+        "report and receipt instead of filing a second one",
+    ),
+) -> HttpResponse | Status:
+    try:
+        programme = selectors.get_programme(slug=payload.programme)
+    except Http404:
+        return problem(
+            status=404, title="Not found", detail="There is no reporting programme with this name."
+        )
+    replay = bool(idempotency_key) and selectors.has_report_with_idempotency_key(
+        key=idempotency_key or ""
+    )
+    try:
+        report, receipt = services.submit_report(
+            programme=programme,
+            submission=_submission(payload),
+            idempotency_key=idempotency_key or None,
+        )
+    except DjangoValidationError as exc:
+        return problem(
+            status=422,
+            title="The request has errors",
+            detail="Correct the fields listed in errors and send it again.",
+            errors=_field_errors(exc),
+        )
+    except services.ReplayExpired:
+        return problem(
+            status=409, title="This report was already received; its receipt can no longer be shown"
+        )
+    return Status(200 if replay else 201, ReceiptOut(reference=report.reference, receipt=receipt))

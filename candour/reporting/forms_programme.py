@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django import forms
+
+from candour.core.forms import GovukModelForm
+from candour.reporting.models import Programme
+
+
+class ProgrammeForm(GovukModelForm):
+    class Meta:
+        model = Programme
+        fields = [
+            "promise",
+            "exclusions",
+            "duty_contact",
+            "emergency_contact",
+            "safety_lead_email",
+            "retention_days",
+        ]
+        labels = {
+            "promise": "The non-punitive promise",
+            "exclusions": "What the promise does not cover",
+            "duty_contact": "Duty contact for a child at risk now (office hours)",
+            "emergency_contact": "Emergency contact out of hours",
+            "safety_lead_email": "Safety lead's email address (for immediate alerts)",
+            "retention_days": "Days after closure before raw reports and contacts are destroyed",
+        }
+        widgets = {
+            "promise": forms.Textarea(attrs={"rows": 4}),
+            "exclusions": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "promise": {"required": "Enter the promise reporters are given"},
+            "exclusions": {"required": "Enter what the promise does not cover"},
+            "duty_contact": {"required": "Enter the duty contact"},
+            "emergency_contact": {"required": "Enter the emergency contact"},
+            "safety_lead_email": {
+                "invalid": "Enter an email address in the correct format, like name@example.com"
+            },
+            "retention_days": {
+                "required": "Enter the number of days",
+                "invalid": "The number of days must be a whole number",
+                "min_value": "The number of days must be 0 or more",
+            },
+        }
+
+    def clean_retention_days(self) -> int:
+        days: int = self.cleaned_data["retention_days"]
+        if days > 3650:
+            raise forms.ValidationError("The number of days must be 3,650 (ten years) or fewer")
+        return days

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from candour.accounts.models import Role
+from candour.audit.models import AuditEntry
+from candour.reporting import services
+from candour.reporting.tests.conftest import submission
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(**overrides):
+    data = {
+        "promise": "We never use a good-faith report against the person who made it.",
+        "exclusions": "Except criminal acts and deliberate harm.",
+        "duty_contact": "Front door: 01632 960010",
+        "emergency_contact": "EDT: 01632 960999",
+        "safety_lead_email": "lead@northbrook.example",
+        "retention_days": "45",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_administrator_configures_the_programme(signed_in, alice, programme):
+    client = signed_in(alice)
+    page = client.get("/programme")
+    assert page.status_code == 200
+    assert "/report/northbrook" in page.content.decode()
+    response = client.post("/programme", _form())
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.retention_days == 45
+    assert programme.promise.startswith("We never use")
+    assert AuditEntry.objects.filter(action="reporting.programme.updated").exists()
+
+
+def test_bad_programme_settings_are_listed(signed_in, alice, programme):
+    response = signed_in(alice).post(
+        "/programme", _form(promise="", safety_lead_email="nope", retention_days="99999")
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Enter the promise reporters are given" in body
+    assert "Enter an email address in the correct format" in body
+    assert "3,650" in body
+
+
+def test_outsider_administrator_edits_only_their_own(
+    signed_in, charlie, programme, other_programme
+):
+    signed_in(charlie).post("/programme", _form(retention_days="7"))
+    programme.refresh_from_db()
+    other_programme.refresh_from_db()
+    assert programme.retention_days == 30
+    assert other_programme.retention_days == 7
+
+
+@pytest.mark.parametrize("role", [r for r in Role.values if r != Role.ADMINISTRATOR])
+def test_other_roles_are_refused(signed_in, make_user, programme, role):
+    assert signed_in(make_user(role)).get("/programme").status_code == 403
+
+
+def test_organisation_without_programme_gets_404(signed_in, alice):
+    assert signed_in(alice).get("/programme").status_code == 404
+
+
+def test_daily_job_sends_a_count_only_digest_and_shreds(programme, intake, capsys):
+    services.submit_report(programme=programme, submission=submission())
+    services.submit_report(programme=programme, submission=submission())
+    call_command("reporting_daily")
+    assert "sent 1 digests" in capsys.readouterr().out
+    (message,) = mail.outbox
+    assert message.to == [intake.email]
+    assert "2 report(s) are waiting" in message.body
+    assert "Kayden" not in message.body
