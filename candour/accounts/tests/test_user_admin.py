@@ -242,3 +242,9 @@ def test_case_reference_patterns_are_validated_and_listed(organisation):
     )
     with pytest.raises(ValidationError, match="Line 2 is not a valid regular expression"):
         validate_patterns("ok\n(unclosed")
+
+
+def test_error_summary_links_radio_errors_to_the_first_radio(signed_in, alice):
+    body = _invite(signed_in(alice), role="").content.decode()
+    assert 'href="#id_role_1"' in body
+    assert 'id="id_role_1"' in body

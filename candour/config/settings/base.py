@@ -63,7 +63,9 @@ WSGI_APPLICATION = "candour.config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Searched before the apps: our fixes to third-party templates (crispy-forms-gds's
+        # error summary links radios to an id that does not exist).
+        "DIRS": [PACKAGE_DIR / "core" / "template_overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -149,7 +149,8 @@ def test_api_errors_are_always_problem_json(client, settings):
     assert wrong_method.status_code in (401, 405)
     assert wrong_method["Content-Type"] == "application/problem+json"
     big = client.post(
-        "/api/v1/reports", data="x" * (settings.CANDOUR_MAX_REQUEST_BYTES + 1),
+        "/api/v1/reports",
+        data="x" * (settings.CANDOUR_MAX_REQUEST_BYTES + 1),
         content_type="application/json",
     )
     assert big.status_code == 413
