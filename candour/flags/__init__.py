@@ -1,0 +1,1 @@
+"""Flags: child protection flags keyed on a UK national health identifier."""
