@@ -156,15 +156,20 @@ def close_db() -> None:
 class Server:
     """gunicorn in its own session, so one killpg reaches the arbiter and its workers."""
 
-    def __init__(self, env: dict[str, str], port: int, log: IO[bytes], workdir: Path) -> None:
-        self.env, self.port, self.log = env, port, log
+    def __init__(
+        self, env: dict[str, str], port: int, log: IO[bytes], workdir: Path, stop: threading.Event
+    ) -> None:
+        self.env, self.port, self.log, self.stop = env, port, log, stop
         self.control_socket = workdir / "gunicorn.ctl"
         self.process: subprocess.Popen[bytes] | None = None
         self.started: list[subprocess.Popen[bytes]] = []
         self.lock = threading.Lock()
+        self.closed = False
 
     def start(self) -> None:
         with self.lock:
+            if self.closed:
+                return  # the run is over: start nothing that could outlive it
             self.process = subprocess.Popen(
                 [
                     str(VENV_BIN / "gunicorn"),
@@ -186,7 +191,7 @@ class Server:
 
     def wait_ready(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not self.stop.is_set():
             process = self.process
             if process is not None and process.poll() is not None:
                 return False  # the arbiter exited (e.g. it could not bind yet)
@@ -215,6 +220,7 @@ class Server:
     def stop_all(self) -> None:
         """Kill every process group this run started (called from finally)."""
         with self.lock:
+            self.closed = True
             for process in self.started:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(process.pid, signal.SIGKILL)
@@ -226,7 +232,7 @@ class Server:
 def restart(server: Server, deadline: float) -> bool:
     """Start the service again until it answers /healthz (a few tries, bounded in time)."""
     for _attempt in range(5):
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline or server.stop.is_set():
             return False
         server.start()
         if server.wait_ready(min(READY_TIMEOUT_S, max(1.0, deadline - time.monotonic()))):
@@ -243,19 +249,35 @@ class Chaos:
     down_seconds: float = 0.0
 
 
+# Set by the client threads whenever a report is acknowledged: with --kill-clock serving,
+# the next kill is timed from the first acknowledgement after a restart.
+SERVED = threading.Event()
+SERVING_WAIT_S = 10.0
+# Set when the run is interrupted: the client threads stop retrying.
+ABORT = threading.Event()
+
+
 def chaos_loop(
     server: Server,
     stop: threading.Event,
     rng: random.Random,
-    max_kills: int,
+    args: argparse.Namespace,
     deadline: float,
     chaos: Chaos,
 ) -> None:
-    while not stop.is_set() and chaos.kills < max_kills and time.monotonic() < deadline:
+    while not stop.is_set() and chaos.kills < args.max_kills and time.monotonic() < deadline:
+        if args.kill_clock == "serving":
+            # Until a report is acknowledged (both workers load the de-identification engine
+            # on their first report), at most SERVING_WAIT_S.
+            waited = time.monotonic()
+            while not SERVED.wait(0.1):
+                if stop.is_set() or time.monotonic() - waited > SERVING_WAIT_S:
+                    break
         if stop.wait(rng.uniform(KILL_MIN_S, KILL_MAX_S)):
             return
         killed_at = time.monotonic()
         server.kill()
+        SERVED.clear()
         chaos.kills += 1
         if stop.is_set():
             return
@@ -273,6 +295,7 @@ def chaos_loop(
 class Outcome:
     index: int
     key: str
+    body: bytes
     acknowledged: bool = False
     reference: str = ""
     receipt: str = ""
@@ -282,7 +305,8 @@ class Outcome:
     refused: int = 0  # a 4xx other than the expected ones: a bug, not a crash
     errors: Counter[str] = field(default_factory=Counter)  # client-side failures by kind
     gave_up: bool = False
-    seconds: float = 0.0
+    seconds: float = 0.0  # until acknowledged (or given up)
+    first_status: int = 0  # 200: stored before a kill, the answer lost, the retry recognised
 
 
 def report_body(index: int, marker: str, today: date) -> bytes:
@@ -327,6 +351,15 @@ def post(port: int, body: bytes, key: str) -> tuple[int, dict[str, Any] | None]:
         conn.close()
 
 
+_FAILURES = {
+    "ConnectionRefusedError": "refused",
+    "ConnectionResetError": "reset",
+    "RemoteDisconnected": "closed",
+    "TimeoutError": "timeout",
+    "IncompleteRead": "cut-off",
+}
+
+
 def send_until_acknowledged(
     port: int, body: bytes, outcome: Outcome, limit_s: float, deadline: float
 ) -> tuple[str, str] | None:
@@ -334,7 +367,7 @@ def send_until_acknowledged(
     stop_at = min(time.monotonic() + limit_s, deadline)
     backoff = 0.05
     first = True
-    while time.monotonic() < stop_at:
+    while time.monotonic() < stop_at and not ABORT.is_set():
         if not first:
             outcome.retries += 1
         first = False
@@ -342,9 +375,10 @@ def send_until_acknowledged(
             status, answer = post(port, body, outcome.key)
         except (OSError, http.client.HTTPException, ValueError) as exc:
             status, answer = 0, None  # refused, reset mid-request, cut-off answer, timeout
-            outcome.errors[type(exc).__name__] += 1
+            outcome.errors[_FAILURES.get(type(exc).__name__, type(exc).__name__)] += 1
         outcome.statuses.append(status)
         if answer is not None and status in (200, 201):
+            SERVED.set()
             return str(answer.get("reference", "")), str(answer.get("receipt", ""))
         if 400 <= status < 500:
             outcome.refused += 1
@@ -358,20 +392,21 @@ def send_until_acknowledged(
 def submit(
     index: int, port: int, run_id: str, limit_s: float, deadline: float, today: date
 ) -> Outcome:
-    outcome = Outcome(index=index, key=f"crash-{run_id}-{index:05d}")
     marker = f"CRASH-MARKER-{run_id}-{index:05d}"
     body = report_body(index, marker, today)
+    outcome = Outcome(index=index, key=f"crash-{run_id}-{index:05d}", body=body)
     started = time.monotonic()
     first = send_until_acknowledged(port, body, outcome, limit_s, deadline)
+    outcome.seconds = time.monotonic() - started
     if first is not None:
         outcome.acknowledged = True
+        outcome.first_status = outcome.statuses[-1]
         outcome.reference, outcome.receipt = first
         outcome.answers.append(first)
         # The same submission again, as a client that never saw the answer would send it.
         again = send_until_acknowledged(port, body, outcome, limit_s, deadline)
         if again is not None:
             outcome.answers.append(again)
-    outcome.seconds = time.monotonic() - started
     return outcome
 
 
@@ -388,17 +423,30 @@ class Counts:
     hash_of_reference: dict[str, str] = field(default_factory=dict)
 
 
-def count_rows(run_id: str, rows_before: int) -> Counts:
-    from candour.reporting.models import Report
+def count_rows(outcomes: list[Outcome], rows_before: int) -> Counts:
+    """Rows per submission, matched by the key the API stores for its Idempotency-Key (a
+    keyed digest of programme, key and report: the same computation, same secret)."""
+    from candour.reporting.api import stored_idempotency_key
+    from candour.reporting.models import Programme, Report
+    from candour.reporting.schemas import ReportIn
 
+    programme_id = Programme.objects.get(slug=PROGRAMME_SLUG).pk
+    key_of = {
+        stored_idempotency_key(
+            programme_id=programme_id, key=o.key, payload=ReportIn.model_validate_json(o.body)
+        ): o.key
+        for o in outcomes
+    }
     counts = Counts(rows_before=rows_before, rows_after=Report.objects.count())
-    rows = Report.objects.filter(idempotency_key__startswith=f"crash-{run_id}-").values_list(
-        "idempotency_key", "reference", "receipt_hash"
-    )
-    for key, reference, receipt_hash in rows:
-        counts.rows_per_key[str(key)] += 1
-        counts.rows_per_reference[reference] += 1
-        counts.hash_of_reference[reference] = receipt_hash
+    stored = list(key_of)
+    for start in range(0, len(stored), 500):
+        rows = Report.objects.filter(idempotency_key__in=stored[start : start + 500]).values_list(
+            "idempotency_key", "reference", "receipt_hash"
+        )
+        for key, reference, receipt_hash in rows:
+            counts.rows_per_key[key_of[str(key)]] += 1
+            counts.rows_per_reference[reference] += 1
+            counts.hash_of_reference[reference] = receipt_hash
     for reference in Report.objects.filter(idempotency_key__isnull=True).values_list(
         "reference", flat=True
     ):
@@ -458,14 +506,21 @@ def summarise(
         acknowledged
     )
     replays_checked = sum(1 for o in acknowledged if len(o.answers) > 1)
+    recovered = sum(1 for o in acknowledged if o.first_status == 200)
     statuses = Counter(s for o in outcomes for s in o.statuses)
     errors: Counter[str] = sum((o.errors for o in outcomes), Counter())
     per_key = Counter(min(counts.rows_per_key[o.key], 2) for o in outcomes)
-    slowest = max((o.seconds for o in outcomes), default=0.0)
+    times = sorted(o.seconds for o in acknowledged) or [0.0]
+    p50, p95, slowest = (
+        times[len(times) // 2],
+        times[min(len(times) - 1, int(len(times) * 0.95))],
+        times[-1],
+    )
 
     print(
         f"\nPOST /api/v1/reports under SIGKILL: {len(outcomes)} reports, {database}, "
-        f"{WORKERS} gunicorn workers, {args.concurrency} client threads, seed {args.seed}."
+        f"{WORKERS} gunicorn workers, {args.concurrency} client threads, kill clock "
+        f"{args.kill_clock}, seed {args.seed}."
     )
     print(
         f"Receipt hashing at CANDOUR_RECEIPT_ARGON2_MEMORY_KIB={ARGON2_MEMORY_KIB} "
@@ -491,14 +546,21 @@ def summarise(
         ("stored but never acknowledged", str(unacknowledged_stored), "", None),
         ("refused with a 4xx", str(sum(o.refused for o in outcomes)), "", None),
         ("retries (same key)", str(sum(o.retries for o in outcomes)), "", None),
+        ("first acknowledged by a 200 (answer lost)", str(recovered), "", None),
         ("re-sent after acknowledgement", str(replays_checked), "", None),
         ("receipts consistent on retry", str(consistent), "True", consistent),
         ("receipts match stored hashes", str(receipts_ok), "True", receipts_ok),
         ("kills (SIGKILL of the group)", str(chaos.kills), f"<= {args.max_kills}", None),
         ("restart failures", str(chaos.restart_failures), "", None),
+        ("service down after kills (s)", f"{chaos.down_seconds:.1f}", "", None),
         ("answers by status (0: none)", _counts(statuses), "", None),
         ("failures without an answer", _counts(errors), "", None),
-        ("slowest report (s)", f"{slowest:.1f}", f"<= {args.per_report_seconds:g}", None),
+        (
+            "time to acknowledge p50 / p95 / max (s)",
+            f"{p50:.2f} / {p95:.1f} / {slowest:.1f}",
+            f"max <= {args.per_report_seconds:g}",
+            None,
+        ),
         ("seconds", f"{seconds:.1f}", "", None),
     ]
     print_table(
@@ -517,6 +579,9 @@ def summarise(
         "retries": sum(o.retries for o in outcomes),
         "receipts_consistent": consistent,
         "seconds": round(seconds, 1),
+        "ack_seconds_p50": round(p50, 2),
+        "ack_seconds_p95": round(p95, 1),
+        "ack_seconds_max": round(slowest, 1),
         "receipts_match_database": receipts_ok,
         "rows_added": new_rows,
         "stored_submissions": stored_submissions,
@@ -525,10 +590,13 @@ def summarise(
         "gave_up": sum(o.gave_up for o in outcomes),
         "refused_4xx": sum(o.refused for o in outcomes),
         "replays_checked": replays_checked,
+        "recovered_by_key": recovered,
         "restart_failures": chaos.restart_failures,
+        "down_seconds": round(chaos.down_seconds, 1),
         "database": database,
         "workers": WORKERS,
         "concurrency": args.concurrency,
+        "kill_clock": args.kill_clock,
         "argon2_memory_kib": ARGON2_MEMORY_KIB,
         "seed": args.seed,
         "passed": passed,
@@ -562,6 +630,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--per-report-seconds", type=float, default=60.0)
     parser.add_argument("--max-kills", type=int, default=150)
     parser.add_argument("--concurrency", type=int, default=4, help="client threads")
+    parser.add_argument(
+        "--kill-clock",
+        choices=("serving", "ready"),
+        default="serving",
+        help="time each kill from the first report acknowledged after the restart "
+        "(serving, at most 10 s after /healthz answers) or from /healthz answering (ready)",
+    )
     parser.add_argument("--seed", type=int, default=None, help="seed of the kill timings")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args(argv)
@@ -570,11 +645,31 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _interrupted(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # SIGTERM (e.g. from timeout(1)) and SIGINT, even when started in the background with
+    # SIGINT ignored, stop the run through the finally blocks that kill gunicorn.
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, _interrupted)
+    workdir = Path(tempfile.mkdtemp(prefix="candour-crash-"))
+    try:
+        summary = run(args, workdir)
+    finally:
+        if args.keep:
+            print(f"Kept {workdir} (service.log: gunicorn's log).", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(json.dumps(summary))
+    return 0 if summary["passed"] else 1
+
+
+def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     started = time.monotonic()
     deadline = started + args.timeout
-    workdir = Path(tempfile.mkdtemp(prefix="candour-crash-"))
     database_url = args.database_url or f"sqlite:///{workdir / 'crash.sqlite3'}"
     database = "postgresql" if database_url.startswith("postgres") else "sqlite"
     port = free_port()
@@ -593,7 +688,7 @@ def main(argv: list[str] | None = None) -> int:
             setup_django(env)
             rows_before = create_programme()
             close_db()
-            server = Server(env, port, log, workdir)
+            server = Server(env, port, log, workdir, stop)
             if not restart(server, deadline):
                 raise SystemExit(f"The service did not start; see {log_path} (use --keep).")
             print(
@@ -602,36 +697,34 @@ def main(argv: list[str] | None = None) -> int:
             )
             chaos_thread = threading.Thread(
                 target=chaos_loop,
-                args=(server, stop, random.Random(args.seed), args.max_kills, deadline, chaos),
+                args=(server, stop, random.Random(args.seed), args, deadline, chaos),
                 daemon=True,
             )
             chaos_thread.start()
             today = date.today()
-            with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
+            pool = ThreadPoolExecutor(max_workers=args.concurrency)
+            try:
                 futures = [
                     pool.submit(submit, i, port, run_id, args.per_report_seconds, deadline, today)
                     for i in range(args.reports)
                 ]
                 outcomes = [f.result() for f in futures]
-            stop.set()
-            chaos_thread.join(timeout=READY_TIMEOUT_S + 15)
+            except BaseException:
+                ABORT.set()  # interrupted: stop retrying, skip the rest, kill the service
+                raise
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
         finally:
             stop.set()
+            if chaos_thread is not None:
+                chaos_thread.join(timeout=READY_TIMEOUT_S + 15)
             if server is not None:
                 server.stop_all()
     seconds = time.monotonic() - started
-    try:
-        counts = count_rows(run_id, rows_before)
-        receipts_ok = receipts_match(outcomes, counts)
-        close_db()
-        summary = summarise(args, database, outcomes, counts, chaos, seconds, receipts_ok)
-        print(json.dumps(summary))
-    finally:
-        if args.keep:
-            print(f"Kept {workdir} (service.log: gunicorn's log).", file=sys.stderr)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
-    return 0 if summary["passed"] else 1
+    counts = count_rows(outcomes, rows_before)
+    receipts_ok = receipts_match(outcomes, counts)
+    close_db()
+    return summarise(args, database, outcomes, counts, chaos, seconds, receipts_ok)
 
 
 if __name__ == "__main__":

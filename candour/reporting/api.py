@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.crypto import salted_hmac
 from ninja import Header, Router, Status
 from ninja.decorators import decorate_view
 
@@ -29,6 +30,8 @@ from candour.reporting.schemas import (
 router = Router(tags=["reporting"])
 
 _JSON_TYPES = ("application/json",)
+_KEY_SALT = "candour.reporting.api.idempotency-key"
+_KEY_VERSION = "api1:"
 
 # check_submission's error keys, as the fields of the JSON body.
 _FIELD_NAMES = {key: f"narrative.{key}" for key in services.NARRATIVE_KEYS} | {
@@ -51,6 +54,23 @@ def _json_only(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
         return run(request, *args, **kwargs)
 
     return wrapper
+
+
+def stored_idempotency_key(*, programme_id: int, key: str, payload: ReportIn) -> str:
+    """What is stored for a caller's Idempotency-Key: keyed digests of the programme and
+    key, then of the whole report.
+
+    A replay (the same report and receipt) needs the same programme, key and report, so
+    nobody gets a receipt by guessing another system's key, and the database holds no key a
+    case system could match to its own records.
+    """
+    scope = salted_hmac(_KEY_SALT, f"{programme_id}:{key}", algorithm="sha256").hexdigest()
+    body = salted_hmac(_KEY_SALT, payload.model_dump_json(), algorithm="sha256").hexdigest()
+    return f"{_KEY_VERSION}{scope[:32]}:{body[:32]}"
+
+
+def _key_prefix(stored_key: str) -> str:
+    return stored_key.rsplit(":", 1)[0] + ":"
 
 
 def _submission(payload: ReportIn) -> services.Submission:
@@ -93,10 +113,11 @@ def _field_errors(exc: DjangoValidationError) -> list[dict[str, str]]:
         "Files a near-miss report with a reporting programme, as its public link does; no "
         "sign-in. Answers 201 with the report's reference and its 16-digit receipt, which "
         "opens the reporter's inbox and is shown only once. Send an `Idempotency-Key` "
-        "(any unique string up to 100 characters) so that a retry after a lost answer files "
-        "nothing new: for a day, a retry with the same key answers 200 with the same "
-        "reference and receipt. Errors are RFC 9457 problem+json; 422 lists every field "
-        "error in `errors`."
+        "(a new unique string, up to 100 characters, for each report) so that a retry after "
+        "a lost answer files nothing new: for a day, the same report sent again with the "
+        "same key answers 200 with the same reference and receipt; a different report with "
+        "a key already used is refused (422). Errors are RFC 9457 problem+json; 422 lists "
+        "every field error in `errors`."
     ),
     operation_id="submit_report",
 )
@@ -109,8 +130,8 @@ def submit_report(
         alias="Idempotency-Key",
         min_length=1,
         max_length=IDEMPOTENCY_KEY_MAX_CHARS,
-        description="A unique key per report; a retry with the same key returns the same "
-        "report and receipt instead of filing a second one",
+        description="A new unique key for each report; sending the same report again "
+        "with the same key returns the same reference and receipt instead of filing it twice",
     ),
 ) -> HttpResponse | Status:
     try:
@@ -119,14 +140,32 @@ def submit_report(
         return problem(
             status=404, title="Not found", detail="There is no reporting programme with this name."
         )
-    replay = bool(idempotency_key) and selectors.has_report_with_idempotency_key(
-        key=idempotency_key or ""
-    )
+    stored_key = None
+    replay = False
+    if idempotency_key:
+        stored_key = stored_idempotency_key(
+            programme_id=programme.pk, key=idempotency_key, payload=payload
+        )
+        in_use = selectors.idempotency_key_in_use(prefix=_key_prefix(stored_key))
+        if in_use is not None and in_use != stored_key:
+            return problem(
+                status=422,
+                title="The request has errors",
+                detail="Correct the fields listed in errors and send it again.",
+                errors=[
+                    {
+                        "field": "Idempotency-Key",
+                        "message": "This key was already used for a different report. "
+                        "Send a new key with each new report, and the same report with a retry.",
+                    }
+                ],
+            )
+        replay = in_use is not None
     try:
         report, receipt = services.submit_report(
             programme=programme,
             submission=_submission(payload),
-            idempotency_key=idempotency_key or None,
+            idempotency_key=stored_key,
         )
     except DjangoValidationError as exc:
         return problem(

@@ -79,6 +79,11 @@ def get_programme_for_admin(*, admin: User) -> Programme:
     return programme
 
 
-def has_report_with_idempotency_key(*, key: str) -> bool:
-    """Whether a submission with this idempotency key was already filed (the API's 200)."""
-    return Report.objects.filter(idempotency_key=key).exists()
+def idempotency_key_in_use(*, prefix: str) -> str | None:
+    """The stored idempotency key that starts with ``prefix``, if a report has one (the API
+    tells a retry, 200, from a key reused for a different report, 422)."""
+    return (
+        Report.objects.filter(idempotency_key__startswith=prefix)
+        .values_list("idempotency_key", flat=True)
+        .first()
+    )

@@ -114,8 +114,52 @@ def test_a_retry_with_the_same_key_returns_the_same_report_and_receipt(api, prog
     assert again.status_code == 200
     assert again.json() == first.json()
     assert Report.objects.count() == 1
-    assert Report.objects.get().idempotency_key == "case-system-4711"
     assert post(api, payload(), key="case-system-4712").status_code == 201
+    assert Report.objects.count() == 2
+
+
+def test_a_retry_is_recognised_however_its_json_is_written(api, programme):
+    first = post(api, payload(), key="case-system-4711")
+    body = payload()
+    reordered = json.dumps(dict(reversed(list(body.items()))), indent=2)
+
+    again = post(api, reordered, key="case-system-4711")
+
+    assert again.status_code == 200
+    assert again.json() == first.json()
+
+
+def test_the_stored_key_is_not_the_callers_key(api, programme):
+    post(api, payload(), key="mosaic-case-4711")
+
+    stored = Report.objects.get().idempotency_key
+    assert stored.startswith("api1:")
+    assert "4711" not in stored
+    assert len(stored) <= 100
+
+
+def test_a_key_reused_for_a_different_report_is_refused(api, programme):
+    first = post(api, payload(), key="case-system-4711")
+    other = payload(kind="good_catch")
+
+    response = post(api, other, key="case-system-4711")
+
+    assert response.status_code == 422
+    assert list(fields_of(response)) == ["Idempotency-Key"]
+    assert Report.objects.count() == 1
+    # The first report's receipt goes only to the same report sent again.
+    assert MARKER not in response.content.decode()
+    assert first.json()["receipt"] not in response.content.decode()
+    assert post(api, payload(), key="case-system-4711").json() == first.json()
+
+
+def test_the_same_key_in_another_programme_is_another_report(api, programme, other_programme):
+    first = post(api, payload(), key="shared-key")
+
+    second = post(api, payload(programme="eastmere"), key="shared-key")
+
+    assert second.status_code == 201
+    assert second.json()["reference"] != first.json()["reference"]
     assert Report.objects.count() == 2
 
 
@@ -256,6 +300,7 @@ def test_a_body_over_the_request_limit_is_refused(api, programme, settings):
     response = post(api, payload(narrative=narrative))
 
     assert response.status_code == 413
+    problem_of(response)
     assert Report.objects.count() == 0
 
 
