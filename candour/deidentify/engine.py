@@ -154,6 +154,13 @@ class _PreloadedSpacyEngine(SpacyNlpEngine):
         return None
 
 
+@lru_cache(maxsize=2)
+def load_pipeline(path: Path) -> Language:
+    """The spaCy pipeline, loaded once per process and shared by every engine (~400 MB):
+    engines differ only in their organisations' case-reference recognisers."""
+    return spacy.load(path, exclude=EXCLUDED_COMPONENTS)
+
+
 @lru_cache(maxsize=8)
 def shared_engine(case_reference_patterns: tuple[str, ...] = ()) -> Deidentifier:
     """One loaded engine per set of case-reference patterns, per process."""
@@ -186,7 +193,7 @@ class Deidentifier:
         self.replace_suspects = replace_suspects
         self.max_chars = max_chars
         self.batch_size = batch_size
-        self.nlp = spacy.load(path, exclude=EXCLUDED_COMPONENTS)
+        self.nlp = load_pipeline(Path(path))
         self.lexicon: Lexicon = lexicon.load(Path(path))
         self._nlp_engine = _PreloadedSpacyEngine(self.nlp)
         registry = RecognizerRegistry(supported_languages=["en"])

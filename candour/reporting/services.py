@@ -412,45 +412,42 @@ def _notify_reporter(report: Report) -> None:
         outbox.enqueue(kind="reporting.notify_reporter", payload={"report": report.reference})
 
 
-@transaction.atomic
-def ask_reporter(*, user: User, report: Report, body: str) -> Message:
+def _write_to_reporter(
+    *, user: User, report: Report, body: str, purpose: str, status: str, action: str
+) -> Message:
     _require_intake(user, report)
     message = _add_message(
-        report,
-        direction=Message.Direction.TO_REPORTER,
-        purpose=Message.Purpose.QUESTION,
-        body=_check_message(body),
+        report, direction=Message.Direction.TO_REPORTER, purpose=purpose, body=_check_message(body)
     )
-    Report.objects.filter(pk=report.pk).update(status=Status.WAITING_FOR_REPORTER)
-    audit.record(
-        actor=user,
-        action="reporting.question.sent",
-        object_type="report",
-        object_ref=report.reference,
-    )
+    Report.objects.filter(pk=report.pk).update(status=status)
+    audit.record(actor=user, action=action, object_type="report", object_ref=report.reference)
     _notify_reporter(report)
     return message
+
+
+@transaction.atomic
+def ask_reporter(*, user: User, report: Report, body: str) -> Message:
+    return _write_to_reporter(
+        user=user,
+        report=report,
+        body=body,
+        purpose=Message.Purpose.QUESTION,
+        status=Status.WAITING_FOR_REPORTER,
+        action="reporting.question.sent",
+    )
 
 
 @transaction.atomic
 def give_feedback(*, user: User, report: Report, body: str) -> Message:
     """Send the reporter the "you said, we did" feedback."""
-    _require_intake(user, report)
-    message = _add_message(
-        report,
-        direction=Message.Direction.TO_REPORTER,
+    return _write_to_reporter(
+        user=user,
+        report=report,
+        body=body,
         purpose=Message.Purpose.FEEDBACK,
-        body=_check_message(body),
-    )
-    Report.objects.filter(pk=report.pk).update(status=Status.FEEDBACK_GIVEN)
-    audit.record(
-        actor=user,
+        status=Status.FEEDBACK_GIVEN,
         action="reporting.feedback.given",
-        object_type="report",
-        object_ref=report.reference,
     )
-    _notify_reporter(report)
-    return message
 
 
 @transaction.atomic
