@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "candour.notifications",
     "candour.deidentify",
     "candour.reporting",
+    "candour.flags",
 ]
 
 MIDDLEWARE = [

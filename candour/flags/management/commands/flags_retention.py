@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from candour.flags import services
+
+
+class Command(BaseCommand):
+    help = "Daily: delete flag subjects a year past their last plan's end (retention)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        purged = services.purge_expired(today=timezone.localdate())
+        self.stdout.write(f"Deleted {purged} flag subject(s) past retention.")

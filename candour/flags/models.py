@@ -1,0 +1,189 @@
+"""Child protection flags (CP-IS style): who is flagged, under which plans, and uploads.
+
+PERSONAL DATA: `Subject` holds a national health identifier, names and a date of birth, kept
+only to match lookups and uploads (reference sheet §2.2) and deleted by `purge_expired` a year
+after the last plan ends (§2.1). Names and dates are stored as the local authority sent them.
+Nothing else here (upload results, messages, audit) carries an identifier in full.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+from django.db.models import Q
+
+from candour.accounts.models import Organisation, OrganisationKind
+from candour.flags.identifiers import IdentifierSystem
+
+
+class PlanType(models.TextChoices):
+    CPP = "CPP", "Child protection plan"
+    LAC = "LAC", "Looked after child"
+    UNBORN_CPP = "UNBORN_CPP", "Unborn child subject to a child protection plan"
+
+
+# SNOMED CT concepts, ValueSet England-ChildProtectionPlan (reference sheet §2.2).
+SNOMED_CODES: dict[str, str] = {
+    PlanType.CPP: "342191000000101",
+    PlanType.LAC: "764841000000100",
+    PlanType.UNBORN_CPP: "818901000000100",
+}
+PLAN_TYPE_BY_SNOMED: dict[str, str] = {code: plan for plan, code in SNOMED_CODES.items()}
+
+
+class Subject(models.Model):
+    """A child, or for an unborn child's plan the mother. Personal data: see module docstring."""
+
+    identifier_system = models.CharField(
+        max_length=3, choices=[(s.value, s.label) for s in IdentifierSystem]
+    )
+    identifier = models.CharField(max_length=10)
+    family_name = models.CharField(max_length=200)
+    given_name = models.CharField(max_length=200)
+    date_of_birth = models.DateField()
+    responsible_authority = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="flag_subjects",
+        limit_choices_to={"kind": OrganisationKind.LOCAL_AUTHORITY},
+    )
+    created_on = models.DateField()
+    updated_on = models.DateField()
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["identifier_system", "identifier"], name="unique_flag_subject"
+            ),
+            models.CheckConstraint(
+                condition=Q(identifier__regex=r"^[0-9]{10}$"), name="flag_identifier_ten_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never the identifier in full: this ends up in logs and admin screens.
+        return f"subject ending {self.identifier[-3:]}"
+
+
+class Plan(models.Model):
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="plans")
+    plan_type = models.CharField(max_length=12, choices=PlanType.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["subject", "plan_type"], name="one_plan_of_each_type"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="plan_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_type} for {self.subject}"
+
+    @property
+    def snomed_code(self) -> str:
+        return SNOMED_CODES[self.plan_type]
+
+
+class LocalAuthorityContact(models.Model):
+    """Whom a clinician calls about a flag; the emergency duty phone is mandatory (§2.2)."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="flag_contact",
+        limit_choices_to={"kind": OrganisationKind.LOCAL_AUTHORITY},
+    )
+    display_name = models.CharField(max_length=200)
+    office_hours_phone = models.CharField(max_length=30, blank=True)
+    emergency_duty_phone = models.CharField(max_length=30)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(
+                condition=~Q(emergency_duty_phone=""), name="emergency_duty_phone_required"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class FileResult(models.TextChoices):
+    """Per file, like CP-IS CPF01-CPF04 (reference sheet §3.1)."""
+
+    ALL_LOADED = "all_loaded", "All lines loaded"
+    PARTLY_LOADED = "partly_loaded", "Some lines loaded"
+    NOTHING_LOADED = "nothing_loaded", "No lines loaded"
+    MALFORMED = "malformed", "File malformed: nothing read"
+
+
+class LineResult(models.TextChoices):
+    """Per line. The first three mean the line was applied; the rest that it was refused."""
+
+    LOADED = "loaded", "Loaded"
+    PLAN_ENDED = "plan_ended", "Plan ended"
+    PLAN_DELETED = "plan_deleted", "Plan deleted"
+    INVALID_IDENTIFIER = "invalid_identifier", "Not a valid identifier"
+    IDENTIFIER_CHECKSUM_WRONG = "identifier_checksum_wrong", "Identifier check digit wrong"
+    MISSING_MANDATORY_FIELD = "missing_mandatory_field", "Mandatory field missing"
+    VALUE_TOO_LONG = "value_too_long", "Value too long"
+    INVALID_DATE = "invalid_date", "Date not YYYY-MM-DD"
+    DATE_INCONSISTENT = "date_inconsistent", "Dates inconsistent"
+    DUPLICATE_IN_FILE = "duplicate_in_file", "Same identifier and plan earlier in the file"
+    UNKNOWN_PLAN_TYPE = "unknown_plan_type", "Unknown plan type"
+    UNKNOWN_ACTION = "unknown_action", "Unknown action"
+    PLAN_NOT_FOUND = "plan_not_found", "No such plan held"
+    PLAN_ALREADY_ENDED = "plan_already_ended", "Plan already ended"
+    OTHER_AUTHORITY = "other_authority", "Subject held by another local authority"
+
+
+APPLIED_RESULTS = frozenset({LineResult.LOADED, LineResult.PLAN_ENDED, LineResult.PLAN_DELETED})
+
+
+class Upload(models.Model):
+    """One file from a local authority; its sequence number makes a resend harmless."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="flag_uploads"
+    )
+    sequence = models.PositiveIntegerField()
+    result = models.CharField(max_length=16, choices=FileResult.choices)
+    message = models.CharField(max_length=500, blank=True)
+    lines_total = models.PositiveIntegerField(default=0)
+    lines_applied = models.PositiveIntegerField(default=0)
+    lines_refused = models.PositiveIntegerField(default=0)
+    received_on = models.DateField()
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["organisation", "sequence"], name="unique_upload_sequence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"upload {self.sequence} from {self.organisation_id}"
+
+
+class UploadLine(models.Model):
+    """The result of one data line. `message` names the field, never a full identifier."""
+
+    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="lines")
+    line_number = models.PositiveIntegerField()
+    result = models.CharField(max_length=32, choices=LineResult.choices)
+    field = models.CharField(max_length=32, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["line_number"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["upload", "line_number"], name="unique_upload_line")
+        ]
+
+    def __str__(self) -> str:
+        return f"line {self.line_number}: {self.result}"
