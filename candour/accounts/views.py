@@ -64,7 +64,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 request.session[NEXT_KEY] = next_url  # login() cycled the session
             return redirect("accounts:two_factor")
         if result.outcome is services.SignInOutcome.LOCKED:
-            form.add_error(None, _locked_message(result.locked_until))
+            form.add_error(None, _locked_message())
             status = 429
         else:
             form.add_error("email", "Enter a correct email address and password")
@@ -72,7 +72,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/sign_in.html", {"form": form}, status=status)
 
 
-def _locked_message(until: object) -> str:
+def _locked_message() -> str:
     minutes = settings.CANDOUR_SIGN_IN_LOCK_SECONDS // 60
     return (
         "There have been too many attempts to sign in to this account. "

@@ -383,7 +383,7 @@ class Deidentifier:
             if candidate.type is not EntityType.PERSON:
                 continue
             while True:
-                following = _next_token(doc, by_start, text, candidate.end)
+                following = _next_token(by_start, text, candidate.end)
                 if (
                     following is None
                     or not (
@@ -625,7 +625,7 @@ def _is_covered(covered: bytearray, start: int, end: int) -> bool:
     return any(covered[start:end])
 
 
-def _next_token(doc: Doc, by_start: Mapping[int, Token], text: str, position: int) -> Token | None:
+def _next_token(by_start: Mapping[int, Token], text: str, position: int) -> Token | None:
     index = position
     if index < len(text) and text[index] == " ":
         index += 1

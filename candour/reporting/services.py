@@ -582,10 +582,11 @@ def shred_due_reports(*, today: date | None = None) -> int:
     due = Report.objects.filter(closed_on__isnull=False, shredded_on__isnull=True).select_related(
         "organisation"
     )
+    retention = dict(Programme.objects.values_list("organisation_id", "retention_days"))
     for report in due:
-        programme = Programme.objects.get(organisation_id=report.organisation_id)
+        retention_days = retention[report.organisation_id]
         closed_on = report.closed_on or today
-        if closed_on + timedelta(days=programme.retention_days) > today:
+        if closed_on + timedelta(days=retention_days) > today:
             continue
         with transaction.atomic():
             Message.objects.filter(report=report).delete()
