@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("candour.accounts.urls")),
     path("audit/", include("candour.audit.urls")),
     path("", include("candour.reporting.urls")),
+    path("", include("candour.flags.urls")),
+    path("fhir/", include("candour.flags.fhir_urls")),
     path("api/v1/", api_urls()),
 ]
 

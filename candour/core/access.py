@@ -59,5 +59,10 @@ def auditor(view: F) -> F:
     return _mark(Policy("staff", auditor=True))(view)
 
 
+def machine(view: F) -> F:
+    """Systems calling with a key (the FHIR API): the view authenticates every call itself."""
+    return _mark(Policy("api"))(view)
+
+
 def policy_of(view: Callable[..., Any]) -> Policy | None:
     return getattr(view, ATTRIBUTE, None)

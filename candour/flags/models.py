@@ -8,6 +8,7 @@ Nothing else here (upload results, messages, audit) carries an identifier in ful
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 from django.db import models
@@ -101,6 +102,13 @@ class LocalAuthorityContact(models.Model):
     display_name = models.CharField(max_length=200)
     office_hours_phone = models.CharField(max_length=30, blank=True)
     emergency_duty_phone = models.CharField(max_length=30)
+    # Where access notifications go besides the in-app inbox (either, both or neither), and
+    # whom to tell when one is not acknowledged in time (the emergency duty team's mailbox).
+    notification_email = models.EmailField(blank=True)
+    webhook_url = models.URLField(blank=True)
+    webhook_secret = models.CharField(max_length=64, blank=True)
+    escalation_email = models.EmailField(blank=True)
+    escalate_after_minutes = models.PositiveIntegerField(default=120)
 
     class Meta:
         constraints: ClassVar[list[Any]] = [
@@ -187,3 +195,170 @@ class UploadLine(models.Model):
 
     def __str__(self) -> str:
         return f"line {self.line_number}: {self.result}"
+
+
+class CareSetting(models.TextChoices):
+    """Where a health user looks a child up, declared on every lookup (reference sheet §3.2).
+
+    Unscheduled settings notify the local authority; scheduled ones read silently (§3.4).
+    """
+
+    EMERGENCY_DEPARTMENT = "emergency_department", "Emergency department"
+    URGENT_TREATMENT_CENTRE = "urgent_treatment_centre", "Urgent treatment centre or minor injuries"
+    OUT_OF_HOURS_GP = "out_of_hours_gp", "Out-of-hours GP"
+    NHS_111 = "nhs_111", "NHS 111, NHS 24 or other telephone triage"
+    AMBULANCE = "ambulance", "Ambulance service"
+    UNSCHEDULED_MATERNITY = "unscheduled_maternity", "Maternity (unscheduled)"
+    GP_IN_HOURS = "gp_in_hours", "GP practice (in hours)"
+    COMMUNITY_PAEDIATRICS = "community_paediatrics", "Community paediatrics"
+    CAMHS = "camhs", "Child and adolescent mental health services"
+    ZERO_TO_NINETEEN = "zero_to_nineteen", "Health visiting or school nursing (0 to 19)"
+    SARC = "sarc", "Sexual assault referral centre"
+    DENTISTRY = "dentistry", "Dentistry"
+
+
+UNSCHEDULED_SETTINGS: frozenset[str] = frozenset(
+    {
+        CareSetting.EMERGENCY_DEPARTMENT,
+        CareSetting.URGENT_TREATMENT_CENTRE,
+        CareSetting.OUT_OF_HOURS_GP,
+        CareSetting.NHS_111,
+        CareSetting.AMBULANCE,
+        CareSetting.UNSCHEDULED_MATERNITY,
+    }
+)
+SCHEDULED_SETTINGS: frozenset[str] = frozenset(CareSetting.values) - UNSCHEDULED_SETTINGS
+
+
+class SystemClient(models.Model):
+    """A clinical or case-management system calling the API with a key (reference sheet §2.2,
+    "device" access). Only a hash of the key is kept; the key is shown once, when issued."""
+
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="flag_clients"
+    )
+    name = models.CharField(max_length=200)
+    # The system's care setting decides whether its lookups notify (health organisations only).
+    care_setting = models.CharField(max_length=32, choices=CareSetting.choices, blank=True)
+    key_prefix = models.CharField(max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64)
+    hourly_limit = models.PositiveIntegerField()
+    daily_limit = models.PositiveIntegerField()
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"system {self.key_prefix}"
+
+
+class Access(models.Model):
+    """One lookup that found a record: the access history shown to health and the LA (§2.2).
+
+    Deleted with its subject. Names who looked (a person, or a system and the person it named
+    as responsible), never why: CP-IS carries no clinical reason and neither does this.
+    """
+
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="accesses")
+    accessed_at = models.DateTimeField()
+    care_setting = models.CharField(max_length=32, choices=CareSetting.choices)
+    unscheduled = models.BooleanField()
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    client = models.ForeignKey(
+        SystemClient, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    person_name = models.CharField(max_length=200)
+    role_label = models.CharField(max_length=100)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["subject", "-accessed_at"], name="flag_access_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"access {self.reference}"
+
+
+class Notification(models.Model):
+    """Tells the responsible LA of an unscheduled-care access, written with the access (§3.3)."""
+
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    access = models.OneToOneField(Access, on_delete=models.CASCADE, related_name="notification")
+    authority = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="flag_notifications"
+    )
+    created_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    webhook_delivered_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["authority", "-created_at"], name="flag_notification_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"notification {self.reference}"
+
+
+class LookupCounter(models.Model):
+    """Lookups (or misses) by one person or system in one fixed window, for rate limits."""
+
+    principal = models.CharField(max_length=64)
+    # "h2026112614" (lookups that hour), "d20261126" (that day), "m2026112614" (misses that hour)
+    period = models.CharField(max_length=16)
+    total = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["principal", "period"], name="unique_lookup_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal} {self.period}: {self.total}"
+
+
+class AlertKind(models.TextChoices):
+    RATE_LIMIT = "rate_limit", "Lookup limit reached"
+    ENUMERATION = "enumeration", "Many lookups that found no record"
+
+
+class AbuseAlert(models.Model):
+    """Raised once per person or system and window, for the organisation's administrators."""
+
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="flag_alerts"
+    )
+    kind = models.CharField(max_length=16, choices=AlertKind.choices)
+    principal = models.CharField(max_length=64)
+    principal_label = models.CharField(max_length=300)
+    period = models.CharField(max_length=16)
+    total = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["principal", "kind", "period"], name="one_alert_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} alert {self.reference}"

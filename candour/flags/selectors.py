@@ -1,11 +1,22 @@
-"""Reading flag uploads, always within the user's own organisation (ADR 0006)."""
+"""Reading flags data, always within the user's own organisation (ADR 0006): another
+organisation's upload, notification, alert or system answers as if it did not exist."""
 
 from __future__ import annotations
+
+import hmac
+from uuid import UUID
 
 from django.db.models import QuerySet
 
 from candour.accounts.models import Role, User
-from candour.flags.models import LocalAuthorityContact, Upload, UploadLine
+from candour.flags.models import (
+    AbuseAlert,
+    LocalAuthorityContact,
+    Notification,
+    SystemClient,
+    Upload,
+    UploadLine,
+)
 
 
 def uploads_for(*, user: User) -> QuerySet[Upload]:
@@ -15,6 +26,14 @@ def uploads_for(*, user: User) -> QuerySet[Upload]:
     return Upload.objects.filter(organisation_id=user.organisation_id).order_by("-sequence")
 
 
+def upload_for(*, user: User, upload_id: int) -> Upload | None:
+    return uploads_for(user=user).filter(pk=upload_id).first()
+
+
+def upload_by_sequence(*, organisation_id: int, sequence: int) -> Upload | None:
+    return Upload.objects.filter(organisation_id=organisation_id, sequence=sequence).first()
+
+
 def upload_lines(*, user: User, upload_id: int) -> QuerySet[UploadLine]:
     """Line results of one of the user's uploads; another organisation's upload has none."""
     return UploadLine.objects.filter(
@@ -22,5 +41,67 @@ def upload_lines(*, user: User, upload_id: int) -> QuerySet[UploadLine]:
     ).order_by("line_number")
 
 
+def lines_of(upload: Upload) -> QuerySet[UploadLine]:
+    return UploadLine.objects.filter(upload=upload).order_by("line_number")
+
+
 def contact_for(*, organisation_id: int) -> LocalAuthorityContact | None:
     return LocalAuthorityContact.objects.filter(organisation_id=organisation_id).first()
+
+
+def notifications_for(*, user: User) -> QuerySet[Notification]:
+    """A flag manager's inbox: their authority's notifications, unacknowledged first."""
+    if user.role != Role.FLAG_MANAGER:
+        return Notification.objects.none()
+    return (
+        Notification.objects.filter(authority_id=user.organisation_id)
+        .select_related("access__subject", "access__organisation", "acknowledged_by")
+        .order_by("acknowledged_at", "-created_at")
+    )
+
+
+def notification_for(*, user: User, reference: UUID) -> Notification | None:
+    return notifications_for(user=user).filter(reference=reference).first()
+
+
+def alerts_for(*, user: User) -> QuerySet[AbuseAlert]:
+    """An administrator's lookup alerts: their own organisation's, unreviewed first."""
+    if user.role != Role.ADMINISTRATOR:
+        return AbuseAlert.objects.none()
+    return AbuseAlert.objects.filter(organisation_id=user.organisation_id).order_by(
+        "reviewed_at", "-created_at"
+    )
+
+
+def alert_for(*, user: User, reference: UUID) -> AbuseAlert | None:
+    return alerts_for(user=user).filter(reference=reference).first()
+
+
+def clients_for(*, user: User) -> QuerySet[SystemClient]:
+    """An administrator's registered systems, newest first."""
+    if user.role != Role.ADMINISTRATOR:
+        return SystemClient.objects.none()
+    return SystemClient.objects.filter(organisation_id=user.organisation_id).order_by(
+        "revoked_at", "-created_at"
+    )
+
+
+def client_for(*, user: User, reference: UUID) -> SystemClient | None:
+    return clients_for(user=user).filter(reference=reference).first()
+
+
+def client_by_key(key: str) -> SystemClient | None:
+    """The live system a key belongs to, or None; compares hashes in constant time."""
+    from candour.flags.services import KEY_PREFIX_LENGTH, hash_key
+
+    prefix = key[:KEY_PREFIX_LENGTH]
+    if len(key) < KEY_PREFIX_LENGTH + 10 or not prefix.startswith("cnd_"):
+        return None
+    client = (
+        SystemClient.objects.select_related("organisation")
+        .filter(key_prefix=prefix, revoked_at__isnull=True)
+        .first()
+    )
+    if client is None or not hmac.compare_digest(client.key_hash, hash_key(key)):
+        return None
+    return client

@@ -231,6 +231,23 @@ CANDOUR_REPORT_FIELD_MAX_CHARS = env_int("CANDOUR_REPORT_FIELD_MAX_CHARS", 20_00
 # Key for the audit log's HMAC chain; production requires its own (see production.py).
 CANDOUR_AUDIT_KEY = env_str("CANDOUR_AUDIT_KEY", "")
 
+# Child protection flags (issue 5): lookup limits per person (reference: 60 an hour, 200 a day)
+# and per system (default 5 a second, the NHS API platform's default), and the hourly number of
+# lookups finding nothing that raises an enumeration alert.
+CANDOUR_FLAGS_PERSON_HOURLY_LIMIT = env_int("CANDOUR_FLAGS_PERSON_HOURLY_LIMIT", 60, minimum=1)
+CANDOUR_FLAGS_PERSON_DAILY_LIMIT = env_int("CANDOUR_FLAGS_PERSON_DAILY_LIMIT", 200, minimum=1)
+CANDOUR_FLAGS_SYSTEM_HOURLY_LIMIT = env_int("CANDOUR_FLAGS_SYSTEM_HOURLY_LIMIT", 18_000, minimum=1)
+CANDOUR_FLAGS_SYSTEM_DAILY_LIMIT = env_int("CANDOUR_FLAGS_SYSTEM_DAILY_LIMIT", 200_000, minimum=1)
+CANDOUR_FLAGS_PERSON_MISS_ALERT_PER_HOUR = env_int(
+    "CANDOUR_FLAGS_PERSON_MISS_ALERT_PER_HOUR", 20, minimum=1
+)
+CANDOUR_FLAGS_SYSTEM_MISS_ALERT_PER_HOUR = env_int(
+    "CANDOUR_FLAGS_SYSTEM_MISS_ALERT_PER_HOUR", 2_000, minimum=1
+)
+CANDOUR_FLAGS_WEBHOOK_TIMEOUT_SECONDS = env_int(
+    "CANDOUR_FLAGS_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1
+)
+
 # Outbox worker.
 CANDOUR_JOB_MAX_ATTEMPTS = env_int("CANDOUR_JOB_MAX_ATTEMPTS", 8, minimum=1)
 CANDOUR_JOB_LEASE_SECONDS = env_int("CANDOUR_JOB_LEASE_SECONDS", 60, minimum=1)
