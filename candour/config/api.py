@@ -11,6 +11,8 @@ from ninja.security import APIKeyCookie
 from candour.accounts.api import router as accounts_router
 from candour.core import problems
 from candour.core.access import ATTRIBUTE, Policy
+from candour.flags.api import ClientKeyAuth
+from candour.flags.api import router as flags_router
 from candour.reporting.api import router as reporting_router
 
 
@@ -36,6 +38,8 @@ api = NinjaAPI(
 problems.install(api)
 api.add_router("/", accounts_router)
 api.add_router("/", reporting_router)
+# A local authority's case system (its key) or one of its flag managers (a session).
+api.add_router("/", flags_router, auth=[ClientKeyAuth(), VerifiedSessionAuth()])
 
 
 def urls() -> Any:

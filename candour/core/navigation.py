@@ -21,6 +21,11 @@ _ITEMS = (
     ("Home", "core:home"),
     ("Intake queue", "reporting:intake_queue"),
     ("Released reports", "reporting:analysis_list"),
+    ("Look up a child", "flags:lookup"),
+    ("Flag uploads", "flags:uploads"),
+    ("Flag notifications", "flags:notifications"),
+    ("Lookup alerts", "flags:alerts"),
+    ("Connected systems", "flags:clients"),
     ("Users", "accounts:list_users"),
     ("Audit log", "audit:list_entries"),
 )

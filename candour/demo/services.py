@@ -99,7 +99,9 @@ def seed() -> list[DemoAccount]:
         )
         teams = {t: Team.objects.create(organisation=org, name=t) for t in LA_TEAMS}
         for role, person, local, team in LA_USERS:
-            _user(org, domain, local, person, role, teams.get(team) if team else None)
+            user = _user(org, domain, local, person, role, teams.get(team) if team else None)
+            if role == Role.FLAG_MANAGER:
+                _seed_flags(user, domain, ods)
     for name, ods, domain in NHS_ORGANISATIONS:
         org = Organisation.objects.create(name=name, kind=OrganisationKind.NHS, ods_code=ods)
         for role, person, local in NHS_USERS:
@@ -110,6 +112,59 @@ def seed() -> list[DemoAccount]:
         _user(org, domain, local, person, role)
     audit.record(actor=audit.SYSTEM, action="demo.seeded")
     return demo_accounts()
+
+
+# Fictitious children with numbers from the never-issued 999 test range, so no demo flag can
+# ever match a real child. Three per authority: on a plan, in care, and an unborn child's plan
+# recorded against the mother.
+DEMO_CHILDREN = {
+    "XLA01": [
+        ("9990000018", "Fenwick", "Maisie", "2016-04-12", "CPP", "2026-02-03"),
+        ("9990000026", "Achterberg", "Tobias", "2012-09-30", "LAC", "2024-11-18"),
+        ("9990000034", "Pemberton", "Rhiannon", "1998-01-22", "UNBORN_CPP", "2026-09-01"),
+    ],
+    "XLA02": [
+        ("9990000042", "Oduya", "Kemi", "2019-06-05", "CPP", "2026-05-14"),
+        ("9990000050", "Lindqvist", "Arlo", "2010-12-11", "LAC", "2023-07-07"),
+        ("9990000069", "Marchetti", "Bea", "2001-03-17", "UNBORN_CPP", "2026-10-20"),
+    ],
+    "XLA03": [
+        ("9990000077", "Thorne", "Isla", "2014-08-23", "CPP", "2026-01-09"),
+        ("9990000085", "Quayle", "Reuben", "2011-02-02", "LAC", "2022-04-30"),
+        ("9990000093", "Sandoval", "Lena", "1995-11-28", "UNBORN_CPP", "2026-08-15"),
+    ],
+}
+
+
+def _seed_flags(manager: User, domain: str, ods: str) -> None:
+    """The authority's contact details and its first flag upload (sequence 1)."""
+    from candour.flags.models import LocalAuthorityContact
+    from candour.flags.services import apply_upload
+    from candour.flags.uploads import HEADER
+
+    org = manager.organisation
+    LocalAuthorityContact.objects.create(
+        organisation=org,
+        display_name=org.name,
+        office_hours_phone=f"01632 960{ods[-2:]}0",
+        emergency_duty_phone=f"01632 960{ods[-2:]}9",
+        notification_email=f"flags@{domain}.example",
+    )
+    lines = [",".join(HEADER)] + [
+        f"nhs,{number},{family},{given},{born},{plan},{start},,upsert"
+        for number, family, given, born, plan, start in DEMO_CHILDREN[ods]
+    ]
+    apply_upload(
+        user=manager,
+        organisation=org,
+        sequence=1,
+        data="\n".join(lines).encode(),
+        allow_test_range=True,
+    )
+
+
+def demo_flag_numbers() -> list[str]:
+    return [child[0] for children in DEMO_CHILDREN.values() for child in children]
 
 
 def demo_accounts() -> list[DemoAccount]:

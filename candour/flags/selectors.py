@@ -6,7 +6,7 @@ from __future__ import annotations
 import hmac
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from candour.accounts.models import Role, User
 from candour.flags.models import (
@@ -53,15 +53,29 @@ def notifications_for(*, user: User) -> QuerySet[Notification]:
     """A flag manager's inbox: their authority's notifications, unacknowledged first."""
     if user.role != Role.FLAG_MANAGER:
         return Notification.objects.none()
-    return (
-        Notification.objects.filter(authority_id=user.organisation_id)
-        .select_related("access__subject", "access__organisation", "acknowledged_by")
-        .order_by("acknowledged_at", "-created_at")
-    )
+    return notifications_of(organisation_id=user.organisation_id)
+
+
+def notifications_of(
+    *, organisation_id: int, acknowledged: bool | None = None
+) -> QuerySet[Notification]:
+    """An authority's notifications, unacknowledged first (for its flag managers and, through
+    the JSON API, its case system); the caller has checked who may see them. `acknowledged`
+    True or False keeps only those that are (or are not) acknowledged."""
+    notifications = Notification.objects.filter(authority_id=organisation_id)
+    if acknowledged is not None:
+        notifications = notifications.filter(acknowledged_at__isnull=not acknowledged)
+    return notifications.select_related(
+        "access__subject", "access__organisation", "acknowledged_by"
+    ).order_by(F("acknowledged_at").asc(nulls_first=True), "-created_at")
 
 
 def notification_for(*, user: User, reference: UUID) -> Notification | None:
     return notifications_for(user=user).filter(reference=reference).first()
+
+
+def notification_of(*, organisation_id: int, reference: UUID) -> Notification | None:
+    return notifications_of(organisation_id=organisation_id).filter(reference=reference).first()
 
 
 def alerts_for(*, user: User) -> QuerySet[AbuseAlert]:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from candour.accounts.models import Organisation, OrganisationKind, Role, User
 from candour.audit import services as audit
 from candour.flags import uploads
-from candour.flags.identifiers import Identifier
+from candour.flags.identifiers import Identifier, IdentifierSystem, parse
 from candour.flags.models import (
     APPLIED_RESULTS,
     SCHEDULED_SETTINGS,
@@ -72,7 +72,12 @@ def upload_reference(organisation: Organisation, sequence: int) -> str:
 
 
 def apply_upload(
-    *, user: User | SystemClient, organisation: Organisation, sequence: int, data: bytes
+    *,
+    user: User | SystemClient,
+    organisation: Organisation,
+    sequence: int,
+    data: bytes,
+    allow_test_range: bool | None = None,
 ) -> Upload:
     """Read and apply one upload file, all or nothing per line, and record the outcome.
 
@@ -105,7 +110,9 @@ def apply_upload(
             )
             return earlier
         try:
-            lines = uploads.read(data, today=today)
+            if allow_test_range is None:
+                allow_test_range = settings.CANDOUR_FLAGS_ACCEPT_TEST_NUMBERS
+            lines = uploads.read(data, today=today, allow_test_range=allow_test_range)
         except uploads.Malformed as malformed:
             upload.message = malformed.message[:500]
             upload.save(update_fields=["message"])
@@ -254,11 +261,14 @@ class _Batch:
                 f"Line {number}, plan_end: the {row.plan_type.value} plan for "
                 f"{row.identifier.masked} has already ended.",
             )
-        if row.plan_end < (row.plan_start or plan.start_date):
+        if row.plan_end < plan.start_date:
+            # Against the start held, not the line's: a wrong start on an end line must not
+            # slip an end date before the real start past this check.
             return outcome(
                 LineResult.DATE_INCONSISTENT,
                 "plan_end",
-                f"Line {number}, plan_end: is before the plan's start.",
+                f"Line {number}, plan_end: is before the plan's start "
+                f"({plan.start_date.isoformat()}).",
             )
         plan.end_date = row.plan_end
         self._mark(plan)
@@ -284,7 +294,7 @@ class _Batch:
         )
         for start in range(0, len(self.deleted_plans), BATCH):
             Plan.objects.filter(pk__in=self.deleted_plans[start : start + BATCH]).delete()
-        new_plans = []
+        new_plans: list[Plan] = []
         for plan in self.plans.values():
             if plan.pk is None:
                 plan.subject_id = plan.subject.pk  # assigned by bulk_create above
@@ -414,6 +424,12 @@ class LookupResult:
     @property
     def found(self) -> bool:
         return self.subject is not None
+
+
+def parse_identifier(value: str, system: IdentifierSystem | None = None) -> Identifier:
+    """`identifiers.parse` with this deployment's rule for the never-issued 999 test range
+    (accepted only where CANDOUR_FLAGS_ACCEPT_TEST_NUMBERS is on: demos, integration tests)."""
+    return parse(value, system, allow_test_range=settings.CANDOUR_FLAGS_ACCEPT_TEST_NUMBERS)
 
 
 def identifier_ref(identifier: Identifier) -> str:

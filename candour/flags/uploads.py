@@ -107,7 +107,7 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def read(data: bytes, *, today: date) -> list[Row | Refusal]:
+def read(data: bytes, *, today: date, allow_test_range: bool = False) -> list[Row | Refusal]:
     """Every data line as a `Row` or a `Refusal`, in file order; raises `Malformed`."""
     reader = csv.reader(io.StringIO(decode(data), newline=""), strict=True)
     try:
@@ -127,7 +127,7 @@ def read(data: bytes, *, today: date) -> list[Row | Refusal]:
                 )
             values = {name: cells[index].strip() for name, index in columns.items()}
             try:
-                row = _row(number, values, today=today)
+                row = _row(number, values, today=today, allow_test_range=allow_test_range)
             except _Refused as refused:
                 results.append(Refusal(number, refused.result, refused.field, refused.message))
                 continue
@@ -168,7 +168,9 @@ def _check_header(header: list[str]) -> dict[str, int]:
     return {name: header.index(name) for name in HEADER}
 
 
-def _row(number: int, values: dict[str, str], *, today: date) -> Row:
+def _row(
+    number: int, values: dict[str, str], *, today: date, allow_test_range: bool = False
+) -> Row:
     action = values["action"].lower()
     if not action:
         raise _Refused(LineResult.MISSING_MANDATORY_FIELD, "action", _missing(number, "action"))
@@ -181,7 +183,9 @@ def _row(number: int, values: dict[str, str], *, today: date) -> Row:
     for name in ("identifier_system", "identifier", "family_name", "given_name", "date_of_birth"):
         if not values[name]:
             raise _Refused(LineResult.MISSING_MANDATORY_FIELD, name, _missing(number, name))
-    identifier = _identifier(number, values["identifier_system"], values["identifier"])
+    identifier = _identifier(
+        number, values["identifier_system"], values["identifier"], allow_test_range
+    )
     for name in ("family_name", "given_name"):
         if len(values[name]) > MAX_NAME:
             raise _Refused(
@@ -221,7 +225,9 @@ def _missing(number: int, name: str) -> str:
     return f"Line {number}, {name}: this field is mandatory."
 
 
-def _identifier(number: int, system_code: str, value: str) -> Identifier:
+def _identifier(
+    number: int, system_code: str, value: str, allow_test_range: bool = False
+) -> Identifier:
     try:
         system = IdentifierSystem(system_code.lower())
     except ValueError:
@@ -231,7 +237,7 @@ def _identifier(number: int, system_code: str, value: str) -> Identifier:
             f"Line {number}, identifier_system: must be nhs, chi or hc.",
         ) from None
     try:
-        return parse_identifier(value, system)
+        return parse_identifier(value, system, allow_test_range=allow_test_range)
     except InvalidIdentifier as exc:
         result = (
             LineResult.IDENTIFIER_CHECKSUM_WRONG

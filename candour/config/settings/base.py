@@ -244,6 +244,9 @@ CANDOUR_FLAGS_PERSON_MISS_ALERT_PER_HOUR = env_int(
 CANDOUR_FLAGS_SYSTEM_MISS_ALERT_PER_HOUR = env_int(
     "CANDOUR_FLAGS_SYSTEM_MISS_ALERT_PER_HOUR", 2_000, minimum=1
 )
+# NHS numbers 900 000 0000-999 999 9999 are never issued; accept them only for demonstrations
+# and integration tests (dev settings and the demo turn this on).
+CANDOUR_FLAGS_ACCEPT_TEST_NUMBERS = env_bool("CANDOUR_FLAGS_ACCEPT_TEST_NUMBERS", False)
 CANDOUR_FLAGS_WEBHOOK_TIMEOUT_SECONDS = env_int(
     "CANDOUR_FLAGS_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1
 )

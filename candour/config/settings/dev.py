@@ -20,3 +20,4 @@ INSTALLED_APPS = [*INSTALLED_APPS, "candour.demo"]
 # Fixed, public, dev-only keys: demo data is fictitious.
 CANDOUR_REPORT_KEK = "ZGV2LW9ubHktcmVwb3J0LWtleS1ub3Qtc2VjcmV0ISE="
 CANDOUR_RECEIPT_PEPPER = "dev-only-receipt-pepper"
+CANDOUR_FLAGS_ACCEPT_TEST_NUMBERS = True  # demo children have never-issued 999 numbers

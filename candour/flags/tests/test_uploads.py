@@ -435,3 +435,12 @@ def test_selectors_keep_to_own_organisation(upload, make_user, other_organisatio
     assert not selectors.uploads_for(user=practitioner).exists()
     assert selectors.upload_lines(user=manager, upload_id=mine.pk).count() == 1
     assert not selectors.upload_lines(user=outsider, upload_id=mine.pk).exists()
+
+
+def test_an_end_before_the_held_start_is_refused_even_with_a_wrong_start_on_the_line(
+    upload,
+) -> None:
+    upload(csv_bytes(line(start="2025-01-10")))
+    done = upload(csv_bytes(line(start="2024-01-01", end="2024-06-01", action="end")))
+    assert results(done) == [(2, LineResult.DATE_INCONSISTENT, "plan_end")]
+    assert Plan.objects.get().end_date is None

@@ -37,6 +37,10 @@ class Command(BaseCommand):
             )
             for slug in services.demo_reporting_slugs():
                 self.stdout.write(f"    http://{options['addrport']}/report/{slug}")
-            self.stdout.write(f"Reporters' inbox: http://{options['addrport']}/inbox\n")
+            self.stdout.write(f"Reporters' inbox: http://{options['addrport']}/inbox")
+            self.stdout.write(
+                "Fictitious flagged children (never-issued test NHS numbers) to look up as a "
+                "health user: " + ", ".join(services.demo_flag_numbers()) + "\n"
+            )
         if not options["no_serve"]:
             call_command("runserver", options["addrport"], use_reloader=False)
