@@ -561,7 +561,7 @@ def _look_up_in(
     now: datetime,
 ) -> LookupResult:
     subject = (
-        Subject.objects.select_related("responsible_authority")
+        Subject.objects.select_related("responsible_authority__flag_contact")
         .filter(identifier_system=identifier.system.value, identifier=identifier.value)
         .first()
     )
@@ -577,9 +577,10 @@ def _look_up_in(
         )
         return LookupResult(identifier=identifier, care_setting=care_setting)
     plans = tuple(Plan.objects.filter(subject=subject).order_by("plan_type"))
-    contact = LocalAuthorityContact.objects.filter(
-        organisation_id=subject.responsible_authority_id
-    ).first()
+    try:
+        contact: LocalAuthorityContact | None = subject.responsible_authority.flag_contact
+    except LocalAuthorityContact.DoesNotExist:
+        contact = None
     history = _history(subject)
     user = principal.user
     access = Access.objects.create(
@@ -617,21 +618,23 @@ def _look_up_in(
 def _bump(principal: str, periods: list[tuple[str, int]], *, now: datetime) -> list[int]:
     """Add one to each (period, lifetime) counter of the principal; return the new totals.
 
-    One upsert per counter (SQLite 3.35+ and PostgreSQL both support RETURNING), so
-    concurrent lookups by the same principal cannot lose a count.
+    One multi-row upsert (SQLite 3.35+ and PostgreSQL both support RETURNING), so concurrent
+    lookups by the same principal cannot lose a count, in one round trip.
     """
     table = LookupCounter._meta.db_table
-    totals = []
+    values = ", ".join(["(%s, %s, 1, %s)"] * len(periods))
+    params: list[str | datetime] = []
+    for period, lifetime in periods:
+        params += [principal, period, now + timedelta(seconds=lifetime)]
     with connection.cursor() as cursor:
-        for period, lifetime in periods:
-            cursor.execute(
-                f"INSERT INTO {table} (principal, period, total, expires_at) "  # noqa: S608
-                "VALUES (%s, %s, 1, %s) ON CONFLICT (principal, period) "
-                f"DO UPDATE SET total = {table}.total + 1 RETURNING total",
-                [principal, period, now + timedelta(seconds=lifetime)],
-            )
-            totals.append(int(cursor.fetchone()[0]))
-    return totals
+        cursor.execute(
+            f"INSERT INTO {table} (principal, period, total, expires_at) "  # noqa: S608
+            f"VALUES {values} ON CONFLICT (principal, period) "
+            f"DO UPDATE SET total = {table}.total + 1 RETURNING period, total",
+            params,
+        )
+        totals = dict(cursor.fetchall())
+    return [int(totals[period]) for period, _ in periods]
 
 
 def _raise_alert(
@@ -674,16 +677,16 @@ def _notify(
     now: datetime,
 ) -> Notification:
     notification = Notification.objects.create(access=access, authority=authority, created_at=now)
+    # No idempotency keys: the notification is new in this transaction, so its jobs cannot
+    # already exist (and a key costs a savepoint on the lookup's hot path).
     enqueue(
         kind="flags.deliver_notification",
         payload={"notification": str(notification.reference)},
-        idempotency_key=f"flags-deliver:{notification.reference}",
     )
     minutes = contact.escalate_after_minutes if contact else DEFAULT_ESCALATE_AFTER_MINUTES
     enqueue(
         kind="flags.escalate_notification",
         payload={"notification": str(notification.reference)},
-        idempotency_key=f"flags-escalate:{notification.reference}",
         delay_seconds=minutes * 60,
     )
     return notification
