@@ -21,6 +21,13 @@ class VerifiedSessionAuth(APIKeyCookie):
 
     param_name = "candour_session"
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # No verified session, nothing for CSRF to protect: answer 401, not a CSRF 403.
+        user = request.user
+        if not (user.is_authenticated and user.is_verified()):
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user
         if user.is_authenticated and user.is_verified():

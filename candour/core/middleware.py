@@ -94,26 +94,31 @@ def _to_sign_in(request: HttpRequest) -> HttpResponse:
 
 
 class ApiProblemMiddleware:
-    """Every error under /api/ is problem+json, even those Django or ninja answer in HTML
-    (unknown path, wrong method, request too large)."""
+    """Every error under /api/ is problem+json, and under /fhir/ a FHIR OperationOutcome, even
+    those Django or ninja answer in HTML (unknown path, wrong method, request too large)."""
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if (
-            request.path.startswith("/api/")
-            and response.status_code >= 400
-            and "json" not in response.get("Content-Type", "")
-        ):
+        if response.status_code < 400:
+            return response
+        content_type = response.get("Content-Type", "")
+        replacement: HttpResponse
+        if request.path.startswith("/api/") and "json" not in content_type:
             from http import HTTPStatus
 
             from candour.core.problems import problem
 
             title = HTTPStatus(response.status_code).phrase
             replacement = problem(status=response.status_code, title=title)
-            if response.has_header("Allow"):
-                replacement["Allow"] = response["Allow"]
-            return replacement
-        return response
+        elif request.path.startswith("/fhir/") and "fhir+json" not in content_type:
+            from candour.flags.fhir import outcome_for_status
+
+            replacement = outcome_for_status(response.status_code)
+        else:
+            return response
+        if response.has_header("Allow"):
+            replacement["Allow"] = response["Allow"]
+        return replacement

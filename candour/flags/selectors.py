@@ -83,7 +83,7 @@ def alerts_for(*, user: User) -> QuerySet[AbuseAlert]:
     if user.role != Role.ADMINISTRATOR:
         return AbuseAlert.objects.none()
     return AbuseAlert.objects.filter(organisation_id=user.organisation_id).order_by(
-        "reviewed_at", "-created_at"
+        F("reviewed_at").asc(nulls_first=True), "-created_at"
     )
 
 
@@ -96,7 +96,7 @@ def clients_for(*, user: User) -> QuerySet[SystemClient]:
     if user.role != Role.ADMINISTRATOR:
         return SystemClient.objects.none()
     return SystemClient.objects.filter(organisation_id=user.organisation_id).order_by(
-        "revoked_at", "-created_at"
+        F("revoked_at").asc(nulls_first=True), "-created_at"
     )
 
 

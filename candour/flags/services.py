@@ -461,7 +461,13 @@ def check_care_setting(principal: Principal, care_setting: str) -> bool:
     return care_setting in UNSCHEDULED_SETTINGS
 
 
-def look_up(*, principal: Principal, identifier: Identifier, care_setting: str) -> LookupResult:
+def look_up(
+    *,
+    principal: Principal,
+    identifier: Identifier,
+    care_setting: str,
+    with_history: bool = True,
+) -> LookupResult:
     """Look a child up, as CP-IS does (§3.2): audited hit or miss, limited per person and
     system, and, from an unscheduled setting, the responsible authority is notified in the
     same transaction as the access entry.
@@ -477,7 +483,9 @@ def look_up(*, principal: Principal, identifier: Identifier, care_setting: str) 
     with transaction.atomic():
         refusal = _admit(principal, ref, now=now)
         if refusal is None:
-            result = _look_up_in(principal, identifier, ref, care_setting, unscheduled, now)
+            result = _look_up_in(
+                principal, identifier, ref, care_setting, unscheduled, now, with_history
+            )
     if refusal is not None:
         raise refusal
     return result
@@ -559,6 +567,7 @@ def _look_up_in(
     care_setting: str,
     unscheduled: bool,
     now: datetime,
+    with_history: bool,
 ) -> LookupResult:
     subject = (
         Subject.objects.select_related("responsible_authority__flag_contact")
@@ -581,7 +590,7 @@ def _look_up_in(
         contact: LocalAuthorityContact | None = subject.responsible_authority.flag_contact
     except LocalAuthorityContact.DoesNotExist:
         contact = None
-    history = _history(subject)
+    history = _history(subject) if with_history else ()
     user = principal.user
     access = Access.objects.create(
         subject=subject,

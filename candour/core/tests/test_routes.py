@@ -21,6 +21,8 @@ PUBLIC, PENDING, ANY_STAFF, AUDITOR, API = "public", "pending", "staff", "audito
 ADMIN = frozenset({Role.ADMINISTRATOR})
 INTAKE = frozenset({Role.INTAKE_OFFICER})
 ANALYST = frozenset({Role.ANALYST})
+FLAG_MANAGER = frozenset({Role.FLAG_MANAGER})
+HEALTH = frozenset({Role.HEALTH_UNSCHEDULED, Role.HEALTH_SCHEDULED})
 
 EXPECTED: dict[str, object] = {
     "core:home": ANY_STAFF,
@@ -65,12 +67,38 @@ EXPECTED: dict[str, object] = {
     "reporting:intake_disclosure_decide": INTAKE,
     "reporting:analysis_list": ANALYST,
     "reporting:analysis_report": ANALYST,
+    # Child protection flags: local authorities' flag managers, health users, administrators.
+    "flags:uploads": FLAG_MANAGER,
+    "flags:new_upload": FLAG_MANAGER,
+    "flags:upload": FLAG_MANAGER,
+    "flags:contact": FLAG_MANAGER,
+    "flags:notifications": FLAG_MANAGER,
+    "flags:notification": FLAG_MANAGER,
+    "flags:acknowledge": FLAG_MANAGER,
+    "flags:lookup": HEALTH,
+    "flags:alerts": ADMIN,
+    "flags:review_alert": ADMIN,
+    "flags:clients": ADMIN,
+    "flags:new_client": ADMIN,
+    "flags:revoke_client": ADMIN,
+    # FHIR for clinical systems: a per-system key on every call, checked by the view.
+    "fhir:metadata": PUBLIC,
+    "fhir:flag": API,
+    "fhir:audit_event": API,
 }
-POST_ONLY = {"reporting:submit", "reporting:inbox_reply", "reporting:inbox_leave"}
+POST_ONLY = {
+    "reporting:submit",
+    "reporting:inbox_reply",
+    "reporting:inbox_leave",
+    "flags:acknowledge",
+    "flags:review_alert",
+    "flags:revoke_client",
+}
 MODULE_NAMESPACES = {
     "candour.core.views": "core",
     "candour.accounts.views": "accounts",
     "candour.audit.views": "audit",
+    "candour.flags.fhir": "fhir",
 }
 
 
@@ -82,8 +110,8 @@ def _route_names() -> dict[str, object]:
         if route.startswith("api/"):
             names[f"api:{pattern.name}"] = callback
             continue
-        namespace = MODULE_NAMESPACES.get(module) or (
-            "reporting" if module.startswith("candour.reporting.") else None
+        namespace = MODULE_NAMESPACES.get(module) or next(
+            (app for app in ("reporting", "flags") if module.startswith(f"candour.{app}.")), None
         )
         names[f"{namespace}:{pattern.name}"] = callback
     return names
@@ -132,8 +160,15 @@ def _url(name: str, bob, reference: str) -> str:
         "reporting:submit",
     }:
         kwargs = {"slug": "northbrook"}
-    elif name == "reporting:intake_disclosure_decide":
+    elif name in {"reporting:intake_disclosure_decide", "flags:upload"}:
         kwargs = {"pk": 1}
+    elif name in {
+        "flags:notification",
+        "flags:acknowledge",
+        "flags:review_alert",
+        "flags:revoke_client",
+    }:
+        kwargs = {"reference": "00000000-0000-4000-8000-000000000000"}
     elif name.startswith(("reporting:intake_", "reporting:analysis_")) and name not in {
         "reporting:intake_queue",
         "reporting:analysis_list",
@@ -148,7 +183,10 @@ def test_anonymous_users_reach_only_public_pages(client, bob, report_reference, 
     if not url:
         return
     response = client.get(url)
-    if EXPECTED[name] == PUBLIC:
+    if EXPECTED[name] == API:
+        assert response.status_code == 401, name
+        assert response["Content-Type"].startswith("application/fhir+json")
+    elif EXPECTED[name] == PUBLIC:
         expected = (
             405 if name in POST_ONLY else (302 if name == "reporting:inbox_messages" else 200)
         )
@@ -180,10 +218,21 @@ def test_each_role_reaches_only_what_its_level_allows(
 
 
 def test_api_routes_refuse_anonymous_with_problem_json(client):
+    callback_patterns = {
+        f"api:{pattern.name}": route
+        for route, pattern in iter_patterns()
+        if route.startswith("api/")
+    }
     for name, callback in _route_names().items():
         if not name.startswith("api:") or name in ("api:openapi-json", "api:api-root"):
             continue
-        response = client.get(reverse(name))
+        kwargs: dict[str, object] = {}
+        pattern = callback_patterns[name]
+        if "sequence" in pattern:
+            kwargs = {"sequence": 1}
+        elif "reference" in pattern:
+            kwargs = {"reference": "00000000-0000-4000-8000-000000000000"}
+        response = client.get(reverse(name, kwargs=kwargs))
         assert response.status_code in (401, 405), name
         assert response["Content-Type"] == "application/problem+json"
         assert policy_of(callback) is not None

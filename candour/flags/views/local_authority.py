@@ -1,45 +1,272 @@
-"""TEMPORARY placeholder (being written by a helper): every view answers 501."""
+"""A local authority's flag manager: uploads and their results, the authority's contact details,
+and the inbox of access notifications.
 
+Uploads and notifications are read through selectors that keep to the user's own authority,
+so another authority's object is not found (404). Notification pages show the child's
+identifier and name: it is the authority's own record, shown only to its flag managers, and
+only ever in a page, never in a URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from candour.accounts.current import current_user
 from candour.accounts.models import Role
-from candour.core.access import machine, staff
+from candour.core.access import staff
+from candour.flags import selectors, services, uploads
+from candour.flags.forms_local_authority import ContactForm, UploadForm
+from candour.flags.identifiers import IdentifierSystem
+from candour.flags.models import APPLIED_RESULTS, Notification, UploadLine
 
-_ = (Role, machine, staff)
-
-
-@staff(Role.FLAG_MANAGER)
-def list_uploads(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    return HttpResponse(status=501)
-
-
-@staff(Role.FLAG_MANAGER)
-def new_upload(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    return HttpResponse(status=501)
-
-
-@staff(Role.FLAG_MANAGER)
-def show_upload(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    return HttpResponse(status=501)
+FLAG_MANAGER = Role.FLAG_MANAGER
+LINES_PER_PAGE = 500
+NOTIFICATIONS_PER_PAGE = 50
+# A one-off "Important" notice for the next page shown at a given path (the sign-in page's
+# pattern): django.contrib.messages shows every message as "Success", and these are not.
+NOTICE_KEY = "flags_notice"
 
 
-@staff(Role.FLAG_MANAGER)
-def edit_contact(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    return HttpResponse(status=501)
+def _notify_next(request: HttpRequest, path: str, text: str) -> None:
+    request.session[NOTICE_KEY] = {"path": path, "text": text}
 
 
-@staff(Role.FLAG_MANAGER)
-def list_notifications(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    return HttpResponse(status=501)
+def _notice_for(request: HttpRequest) -> str | None:
+    notice = request.session.get(NOTICE_KEY)
+    if not isinstance(notice, dict) or notice.get("path") != request.path:
+        return None
+    del request.session[NOTICE_KEY]
+    return str(notice.get("text", ""))
 
 
-@staff(Role.FLAG_MANAGER)
-def show_notification(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    return HttpResponse(status=501)
+def _page(request: HttpRequest, items: QuerySet[Any], per_page: int) -> Page[Any]:
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
-@staff(Role.FLAG_MANAGER)
-def acknowledge_notification(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    return HttpResponse(status=501)
+def _page_links(page: Page[Any]) -> list[int | str]:
+    """Page numbers for the GOV.UK pagination component, with "…" for the gaps."""
+    if not page.has_other_pages():
+        return []
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+
+
+# --- Uploads ----------------------------------------------------------------------------------
+
+
+@staff(FLAG_MANAGER)
+@require_safe
+def list_uploads(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    return render(
+        request,
+        "flags/local_authority/uploads.html",
+        {"uploads": list(selectors.uploads_for(user=user))},
+    )
+
+
+def _next_sequence(request: HttpRequest) -> int:
+    latest = selectors.uploads_for(user=current_user(request)).first()  # highest sequence
+    return latest.sequence + 1 if latest else 1
+
+
+@staff(FLAG_MANAGER)
+@require_http_methods(["GET", "POST"])
+def new_upload(request: HttpRequest) -> HttpResponse:
+    """Apply a file once: POST, then redirect to its results (a resend shows the first)."""
+    user = current_user(request)
+    form = UploadForm(
+        request.POST or None, request.FILES or None, next_sequence=_next_sequence(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        sequence: int = form.cleaned_data["sequence"]
+        earlier = selectors.upload_by_sequence(
+            organisation_id=user.organisation_id, sequence=sequence
+        )
+        upload = services.apply_upload(
+            user=user,
+            organisation=user.organisation,
+            sequence=sequence,
+            data=form.cleaned_data["file"].read(),
+        )
+        target = reverse("flags:upload", kwargs={"pk": upload.pk})
+        if earlier is not None:
+            _notify_next(
+                request,
+                target,
+                f"Sequence number {sequence} was already used, so the file you just sent was "
+                "not applied again. These are the results of the file first sent with that "
+                "number. To send a new file, give it the next unused number.",
+            )
+        return redirect(target)
+    return render(
+        request,
+        "flags/local_authority/new_upload.html",
+        {"form": form, "header": ",".join(uploads.HEADER)},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _refused_first(lines: QuerySet[UploadLine]) -> QuerySet[UploadLine]:
+    """Refused lines, then applied ones, each in file order: the problems are on page one."""
+    return lines.annotate(
+        applied=Case(
+            When(result__in=APPLIED_RESULTS, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    ).order_by("applied", "line_number")
+
+
+@staff(FLAG_MANAGER)
+@require_safe
+def show_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    upload = selectors.upload_for(user=user, upload_id=pk)
+    if upload is None:
+        raise Http404
+    page = _page(
+        request,
+        _refused_first(selectors.upload_lines(user=user, upload_id=upload.pk)),
+        LINES_PER_PAGE,
+    )
+    return render(
+        request,
+        "flags/local_authority/upload.html",
+        {
+            "upload": upload,
+            "page": page,
+            "page_links": _page_links(page),
+            "notice": _notice_for(request),
+            "applied_results": APPLIED_RESULTS,
+        },
+    )
+
+
+# --- Contact details --------------------------------------------------------------------------
+
+
+@staff(FLAG_MANAGER)
+@require_http_methods(["GET", "POST"])
+def edit_contact(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    contact = selectors.contact_for(organisation_id=user.organisation_id)
+    initial = {
+        "display_name": contact.display_name if contact else user.organisation.name,
+        "office_hours_phone": contact.office_hours_phone if contact else "",
+        "emergency_duty_phone": contact.emergency_duty_phone if contact else "",
+        "notification_email": contact.notification_email if contact else "",
+        "webhook_url": contact.webhook_url if contact else "",
+        "escalation_email": contact.escalation_email if contact else "",
+        "escalate_after_minutes": (
+            contact.escalate_after_minutes if contact else services.DEFAULT_ESCALATE_AFTER_MINUTES
+        ),
+    }
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = services.update_contact(user=user, **form.cleaned_data)
+        messages.success(
+            request,
+            "Contact details saved. The webhook signing secret is at the end of this page"
+            if saved.webhook_url
+            else "Contact details saved",
+        )
+        return redirect("flags:contact")
+    return render(
+        request,
+        "flags/local_authority/contact.html",
+        {"form": form, "contact": contact},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- Access notifications ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Child:
+    """How a notification's child is shown: the identifier grouped 3-3-4 for reading aloud."""
+
+    system_label: str
+    identifier: str
+    name: str
+
+    @classmethod
+    def of(cls, notification: Notification) -> Child:
+        subject = notification.access.subject
+        value = subject.identifier
+        return cls(
+            system_label=IdentifierSystem(subject.identifier_system).label,
+            identifier=f"{value[:3]} {value[3:6]} {value[6:]}",
+            name=f"{subject.given_name} {subject.family_name}",
+        )
+
+
+def status_of(notification: Notification) -> str:
+    if notification.acknowledged_at is not None:
+        return "Acknowledged"
+    if notification.escalated_at is not None:
+        return "Escalated"
+    return "New"
+
+
+@staff(FLAG_MANAGER)
+@require_safe
+def list_notifications(request: HttpRequest) -> HttpResponse:
+    page = _page(
+        request, selectors.notifications_for(user=current_user(request)), NOTIFICATIONS_PER_PAGE
+    )
+    rows = [(each, Child.of(each), status_of(each)) for each in page]
+    return render(
+        request,
+        "flags/local_authority/notifications.html",
+        {"page": page, "rows": rows, "page_links": _page_links(page)},
+    )
+
+
+@staff(FLAG_MANAGER)
+@require_safe
+def show_notification(request: HttpRequest, reference: UUID) -> HttpResponse:
+    notification = selectors.notification_for(user=current_user(request), reference=reference)
+    if notification is None:
+        raise Http404
+    return render(
+        request,
+        "flags/local_authority/notification.html",
+        {
+            "notification": notification,
+            "access": notification.access,
+            "subject": notification.access.subject,
+            "child": Child.of(notification),
+            "status": status_of(notification),
+            "notice": _notice_for(request),
+        },
+    )
+
+
+@staff(FLAG_MANAGER)
+@require_POST
+def acknowledge_notification(request: HttpRequest, reference: UUID) -> HttpResponse:
+    user = current_user(request)
+    notification = selectors.notification_for(user=user, reference=reference)
+    if notification is None:
+        raise Http404
+    target = reverse("flags:notification", kwargs={"reference": notification.reference})
+    if services.acknowledge(user=user, notification=notification):
+        messages.success(request, "Notification acknowledged")
+    else:
+        _notify_next(
+            request,
+            target,
+            "This notification had already been acknowledged, so nothing has changed.",
+        )
+    return redirect(target)
