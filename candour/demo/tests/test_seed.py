@@ -53,3 +53,31 @@ def test_demo_totp_prints_the_current_code(settings, capsys):
     from conftest import current_code
 
     assert code == current_code(User.objects.get(email="ed@riverside-nhs.example"))
+
+
+def test_seed_gives_each_authority_flags_a_demo_clinician_can_find(settings):
+    """Demo children have never-issued 999 numbers: found where test numbers are accepted
+    (dev), and refused as test numbers anywhere else."""
+    from candour.demo.services import demo_flag_numbers
+    from candour.flags import services as flags
+    from candour.flags.identifiers import InvalidIdentifier
+    from candour.flags.models import LocalAuthorityContact, Subject, Upload
+
+    settings.CANDOUR_DEMO_MODE = True
+    call_command("seed_demo")
+    assert Subject.objects.count() == len(demo_flag_numbers()) == 9
+    assert set(Upload.objects.values_list("result", flat=True)) == {"all_loaded"}
+    assert LocalAuthorityContact.objects.count() == 3
+
+    clinician = User.objects.filter(role=Role.HEALTH_UNSCHEDULED).first()
+    settings.CANDOUR_FLAGS_ACCEPT_TEST_NUMBERS = True
+    result = flags.look_up(
+        principal=flags.Principal.for_user(clinician),
+        identifier=flags.parse_identifier(demo_flag_numbers()[0]),
+        care_setting="emergency_department",
+    )
+    assert result.found
+    assert result.contact is not None
+    settings.CANDOUR_FLAGS_ACCEPT_TEST_NUMBERS = False
+    with pytest.raises(InvalidIdentifier):
+        flags.parse_identifier(demo_flag_numbers()[0])
