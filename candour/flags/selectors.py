@@ -6,10 +6,11 @@ from __future__ import annotations
 import hmac
 from uuid import UUID
 
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 
 from candour.accounts.models import Role, User
 from candour.flags.models import (
+    APPLIED_RESULTS,
     AbuseAlert,
     LocalAuthorityContact,
     Notification,
@@ -34,11 +35,22 @@ def upload_by_sequence(*, organisation_id: int, sequence: int) -> Upload | None:
     return Upload.objects.filter(organisation_id=organisation_id, sequence=sequence).first()
 
 
-def upload_lines(*, user: User, upload_id: int) -> QuerySet[UploadLine]:
-    """Line results of one of the user's uploads; another organisation's upload has none."""
-    return UploadLine.objects.filter(
-        upload_id=upload_id, upload__in=uploads_for(user=user)
-    ).order_by("line_number")
+def upload_lines(
+    *, user: User, upload_id: int, refused_first: bool = False
+) -> QuerySet[UploadLine]:
+    """Line results of one of the user's uploads; another organisation's upload has none.
+    With `refused_first`, refused lines come before applied ones (each in file order), so the
+    problems are on page one."""
+    lines = UploadLine.objects.filter(upload_id=upload_id, upload__in=uploads_for(user=user))
+    if not refused_first:
+        return lines.order_by("line_number")
+    return lines.annotate(
+        applied=Case(
+            When(result__in=APPLIED_RESULTS, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    ).order_by("applied", "line_number")
 
 
 def lines_of(upload: Upload) -> QuerySet[UploadLine]:

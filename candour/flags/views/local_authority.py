@@ -15,7 +15,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +27,7 @@ from candour.core.access import staff
 from candour.flags import selectors, services, uploads
 from candour.flags.forms_local_authority import ContactForm, UploadForm
 from candour.flags.identifiers import IdentifierSystem
-from candour.flags.models import APPLIED_RESULTS, Notification, UploadLine
+from candour.flags.models import APPLIED_RESULTS, Notification
 
 FLAG_MANAGER = Role.FLAG_MANAGER
 LINES_PER_PAGE = 500
@@ -116,17 +116,6 @@ def new_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _refused_first(lines: QuerySet[UploadLine]) -> QuerySet[UploadLine]:
-    """Refused lines, then applied ones, each in file order: the problems are on page one."""
-    return lines.annotate(
-        applied=Case(
-            When(result__in=APPLIED_RESULTS, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    ).order_by("applied", "line_number")
-
-
 @staff(FLAG_MANAGER)
 @require_safe
 def show_upload(request: HttpRequest, pk: int) -> HttpResponse:
@@ -136,7 +125,7 @@ def show_upload(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     page = _page(
         request,
-        _refused_first(selectors.upload_lines(user=user, upload_id=upload.pk)),
+        selectors.upload_lines(user=user, upload_id=upload.pk, refused_first=True),
         LINES_PER_PAGE,
     )
     return render(
