@@ -100,6 +100,8 @@ def deliver_notification(job: Job) -> None:
     if notification is None:
         return  # the record was deleted (retention) before delivery
     contact = LocalAuthorityContact.objects.filter(organisation=notification.authority).first()
+    # First, so a channel that keeps failing cannot stop the escalation being scheduled.
+    services.schedule_escalation(notification, contact)
     if contact is None:
         return  # in-app inbox only
     if contact.notification_email and notification.emailed_at is None:

@@ -4,8 +4,10 @@ organisation's upload, notification, alert or system answers as if it did not ex
 from __future__ import annotations
 
 import hmac
+import time
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 
 from candour.accounts.models import Role, User
@@ -116,6 +118,13 @@ def client_for(*, user: User, reference: UUID) -> SystemClient | None:
     return clients_for(user=user).filter(reference=reference).first()
 
 
+# Live keys recently seen by this process: key hash -> (client, monotonic expiry). A system
+# calls many times a second, and its key rarely changes, so one read serves a few seconds of
+# calls; revoking clears this process's entry and other processes' expire within the TTL.
+_KEY_CACHE: dict[str, tuple[SystemClient, float]] = {}
+_KEY_CACHE_MAX = 1024
+
+
 def client_by_key(key: str) -> SystemClient | None:
     """The live system a key belongs to, or None; compares hashes in constant time."""
     from candour.flags.services import KEY_PREFIX_LENGTH, hash_key
@@ -123,11 +132,29 @@ def client_by_key(key: str) -> SystemClient | None:
     prefix = key[:KEY_PREFIX_LENGTH]
     if len(key) < KEY_PREFIX_LENGTH + 10 or not prefix.startswith("cnd_"):
         return None
-    client = (
-        SystemClient.objects.select_related("organisation")
-        .filter(key_prefix=prefix, revoked_at__isnull=True)
-        .first()
+    digest = hash_key(key)
+    ttl = settings.CANDOUR_FLAGS_KEY_CACHE_SECONDS
+    cached = _KEY_CACHE.get(digest)
+    if cached is not None and cached[1] > time.monotonic():
+        return cached[0]
+    # [:1] rather than first(): the prefix is unique, and no ORDER BY to compile per call.
+    client = next(
+        iter(
+            SystemClient.objects.select_related("organisation").filter(
+                key_prefix=prefix, revoked_at__isnull=True
+            )[:1]
+        ),
+        None,
     )
-    if client is None or not hmac.compare_digest(client.key_hash, hash_key(key)):
+    if client is None or not hmac.compare_digest(client.key_hash, digest):
         return None
+    if ttl > 0:
+        if len(_KEY_CACHE) >= _KEY_CACHE_MAX:
+            _KEY_CACHE.clear()
+        _KEY_CACHE[digest] = (client, time.monotonic() + ttl)
     return client
+
+
+def forget_client(client: SystemClient) -> None:
+    """Drop a revoked key from this process's cache at once."""
+    _KEY_CACHE.pop(client.key_hash, None)

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from candour.accounts.models import Organisation, OrganisationKind, Role, User
 from candour.audit import services as audit
-from candour.flags import uploads
+from candour.flags import selectors, uploads
 from candour.flags.identifiers import Identifier, IdentifierSystem, parse
 from candour.flags.models import (
     APPLIED_RESULTS,
@@ -470,7 +470,7 @@ def look_up(
 ) -> LookupResult:
     """Look a child up, as CP-IS does (§3.2): audited hit or miss, limited per person and
     system, and, from an unscheduled setting, the responsible authority is notified in the
-    same transaction as the access entry.
+    same transaction as the access entry. A subject with no plan left has no flag to show.
 
     Raises `LookupRefused` (with code "rate_limited" once a limit is reached: the refusal is
     audited and the organisation's administrators are alerted once per period).
@@ -478,14 +478,35 @@ def look_up(
     if principal.client is not None:
         care_setting = principal.client.care_setting
     unscheduled = check_care_setting(principal, care_setting)
-    now = timezone.now()
     ref = identifier_ref(identifier)
+    # Read first, outside the write transaction: on SQLite that transaction holds the only
+    # write lock, so it should hold it for the writes alone.
+    plans = tuple(
+        Plan.objects.select_related("subject__responsible_authority__flag_contact")
+        .filter(subject__identifier_system=identifier.system.value)
+        .filter(subject__identifier=identifier.value)
+        .order_by("plan_type")
+    )
+    subject = plans[0].subject if plans else None
+    history = _history(subject) if subject is not None and with_history else ()
+    now = timezone.now()
     with transaction.atomic():
-        refusal = _admit(principal, ref, now=now)
+        refusal = _admit(principal, ref, now=now, miss=subject is None)
         if refusal is None:
-            result = _look_up_in(
-                principal, identifier, ref, care_setting, unscheduled, now, with_history
-            )
+            if subject is None:
+                audit.record(
+                    actor=principal.audit_actor,
+                    action="flags.lookup.miss",
+                    object_type="flag_subject",
+                    object_ref=ref,
+                    organisation=principal.organisation,
+                    reason=f"setting {care_setting}",
+                )
+                result = LookupResult(identifier=identifier, care_setting=care_setting)
+            else:
+                result = _record_access(
+                    principal, identifier, plans, history, ref, care_setting, unscheduled, now
+                )
     if refusal is not None:
         raise refusal
     return result
@@ -497,17 +518,15 @@ def view_history(
     """The access history alone (FHIR AuditEvent): audited and rate-limited like a lookup,
     but it tells the authority nothing, as it shows no flag."""
     check_care_setting(principal, principal.client.care_setting if principal.client else "")
-    now = timezone.now()
     ref = identifier_ref(identifier)
+    subject = Subject.objects.filter(
+        identifier_system=identifier.system.value, identifier=identifier.value
+    ).first()
+    history = () if subject is None else _history(subject)
+    now = timezone.now()
     with transaction.atomic():
-        refusal = _admit(principal, ref, now=now)
+        refusal = _admit(principal, ref, now=now, miss=subject is None)
         if refusal is None:
-            subject = Subject.objects.filter(
-                identifier_system=identifier.system.value, identifier=identifier.value
-            ).first()
-            history = () if subject is None else _history(subject)
-            if subject is None:
-                _count_miss(principal, now=now)
             audit.record(
                 actor=principal.audit_actor,
                 action="flags.history.viewed" if subject else "flags.history.miss",
@@ -520,13 +539,21 @@ def view_history(
     return subject, history
 
 
-def _admit(principal: Principal, ref: str, *, now: datetime) -> LookupRefused | None:
-    """Count the lookup against the principal's limits; over a limit, audit the refusal and
-    alert the administrators (once per period), in the caller's transaction."""
-    hourly, daily, _ = principal.limits
+def _admit(principal: Principal, ref: str, *, now: datetime, miss: bool) -> LookupRefused | None:
+    """Count the lookup (and a miss) against the principal's limits in one statement; over a
+    limit, audit the refusal and alert the administrators (once per period); many misses in
+    an hour raise an enumeration alert. In the caller's transaction."""
+    hourly, daily, miss_alert = principal.limits
     hour, day = now.strftime("h%Y%m%d%H"), now.strftime("d%Y%m%d")
-    in_hour, in_day = _bump(principal.key, [(hour, 3600), (day, 86400)], now=now)
+    periods = [(hour, 3600), (day, 86400)]
+    if miss:
+        periods.append((now.strftime("m%Y%m%d%H"), 3600))
+    in_hour, in_day, *misses = _bump(principal.key, periods, now=now)
     if in_hour <= hourly and in_day <= daily:
+        if misses and misses[0] >= miss_alert:
+            _raise_alert(
+                principal, AlertKind.ENUMERATION, period=periods[2][0], total=misses[0], now=now
+            )
         return None
     period, total = (hour, in_hour) if in_hour > hourly else (day, in_day)
     _raise_alert(principal, AlertKind.RATE_LIMIT, period=period, total=total, now=now)
@@ -545,13 +572,6 @@ def _admit(principal: Principal, ref: str, *, now: datetime) -> LookupRefused | 
     )
 
 
-def _count_miss(principal: Principal, *, now: datetime) -> None:
-    period = now.strftime("m%Y%m%d%H")
-    (misses,) = _bump(principal.key, [(period, 3600)], now=now)
-    if misses >= principal.limits[2]:
-        _raise_alert(principal, AlertKind.ENUMERATION, period=period, total=misses, now=now)
-
-
 def _history(subject: Subject) -> tuple[Access, ...]:
     return tuple(
         Access.objects.filter(subject=subject)
@@ -560,37 +580,21 @@ def _history(subject: Subject) -> tuple[Access, ...]:
     )
 
 
-def _look_up_in(
+def _record_access(
     principal: Principal,
     identifier: Identifier,
+    plans: tuple[Plan, ...],
+    history: tuple[Access, ...],
     ref: str,
     care_setting: str,
     unscheduled: bool,
     now: datetime,
-    with_history: bool,
 ) -> LookupResult:
-    subject = (
-        Subject.objects.select_related("responsible_authority__flag_contact")
-        .filter(identifier_system=identifier.system.value, identifier=identifier.value)
-        .first()
-    )
-    if subject is None:
-        _count_miss(principal, now=now)
-        audit.record(
-            actor=principal.audit_actor,
-            action="flags.lookup.miss",
-            object_type="flag_subject",
-            object_ref=ref,
-            organisation=principal.organisation,
-            reason=f"setting {care_setting}",
-        )
-        return LookupResult(identifier=identifier, care_setting=care_setting)
-    plans = tuple(Plan.objects.filter(subject=subject).order_by("plan_type"))
+    subject = plans[0].subject
     try:
         contact: LocalAuthorityContact | None = subject.responsible_authority.flag_contact
     except LocalAuthorityContact.DoesNotExist:
         contact = None
-    history = _history(subject) if with_history else ()
     user = principal.user
     access = Access.objects.create(
         subject=subject,
@@ -604,7 +608,7 @@ def _look_up_in(
         organisation=principal.organisation,
     )
     if unscheduled:
-        _notify(access, subject.responsible_authority, contact, now=now)
+        _notify(access, subject.responsible_authority)
     audit.record(
         actor=principal.audit_actor,
         action="flags.lookup.hit" if unscheduled else "flags.lookup.silent",
@@ -678,27 +682,30 @@ def _raise_alert(
     )
 
 
-def _notify(
-    access: Access,
-    authority: Organisation,
-    contact: LocalAuthorityContact | None,
-    *,
-    now: datetime,
-) -> Notification:
-    notification = Notification.objects.create(access=access, authority=authority, created_at=now)
-    # No idempotency keys: the notification is new in this transaction, so its jobs cannot
+def _notify(access: Access, authority: Organisation) -> Notification:
+    """The notification and its delivery job, in the access's transaction. The delivery job
+    schedules the escalation first thing, so one insert fewer sits on the lookup's path."""
+    notification = Notification.objects.create(
+        access=access, authority=authority, created_at=access.accessed_at
+    )
+    # No idempotency key: the notification is new in this transaction, so its job cannot
     # already exist (and a key costs a savepoint on the lookup's hot path).
     enqueue(
-        kind="flags.deliver_notification",
-        payload={"notification": str(notification.reference)},
+        kind="flags.deliver_notification", payload={"notification": str(notification.reference)}
     )
+    return notification
+
+
+def schedule_escalation(notification: Notification, contact: LocalAuthorityContact | None) -> None:
+    """Enqueue (once) the check that the authority acknowledged in time."""
     minutes = contact.escalate_after_minutes if contact else DEFAULT_ESCALATE_AFTER_MINUTES
+    due = notification.created_at + timedelta(minutes=minutes)
     enqueue(
         kind="flags.escalate_notification",
         payload={"notification": str(notification.reference)},
-        delay_seconds=minutes * 60,
+        idempotency_key=f"flags-escalate:{notification.reference}",
+        delay_seconds=max(0, int((due - timezone.now()).total_seconds())),
     )
-    return notification
 
 
 DEFAULT_ESCALATE_AFTER_MINUTES: Final = 120
@@ -890,6 +897,7 @@ def revoke_client(*, user: User, client: SystemClient) -> None:
         SystemClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
+        selectors.forget_client(client)  # harmless if this rolls back: it is read again
         audit.record(
             actor=user,
             action="flags.client.revoked",

@@ -88,7 +88,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections persist on SQLite too: opening one runs the PRAGMAs below, which cost a
+    # gunicorn worker about 1 ms a request (benchmarks/flags.py).
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so
         # a read transaction never has to upgrade (and fail with "database is locked").
@@ -247,6 +248,9 @@ CANDOUR_FLAGS_SYSTEM_MISS_ALERT_PER_HOUR = env_int(
 # NHS numbers 900 000 0000-999 999 9999 are never issued; accept them only for demonstrations
 # and integration tests (dev settings and the demo turn this on).
 CANDOUR_FLAGS_ACCEPT_TEST_NUMBERS = env_bool("CANDOUR_FLAGS_ACCEPT_TEST_NUMBERS", False)
+# How long a worker trusts a system key it has checked; a revoked key stops working in the
+# revoking process at once and in every other within this many seconds (0: check every call).
+CANDOUR_FLAGS_KEY_CACHE_SECONDS = env_int("CANDOUR_FLAGS_KEY_CACHE_SECONDS", 5, minimum=0)
 CANDOUR_FLAGS_WEBHOOK_TIMEOUT_SECONDS = env_int(
     "CANDOUR_FLAGS_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1
 )

@@ -104,9 +104,14 @@ def test_unscheduled_hit_records_access_and_notifies_in_the_same_transaction(
     assert notification.access == access
     assert notification.authority == organisation
     deliver = Job.objects.get(kind="flags.deliver_notification")
-    escalate = Job.objects.get(kind="flags.escalate_notification")
     assert deliver.payload == {"notification": str(notification.reference)}
+    # The delivery job schedules the escalation, counted from the notification's creation.
+    assert not Job.objects.filter(kind="flags.escalate_notification").exists()
+    run_due_jobs()
+    escalate = Job.objects.get(kind="flags.escalate_notification")
+    assert escalate.payload == deliver.payload
     assert escalate.run_after - notification.created_at >= timedelta(minutes=119)
+    assert escalate.run_after - notification.created_at <= timedelta(minutes=121)
     entry = AuditEntry.objects.get(action="flags.lookup.hit")
     assert entry.object_ref == str(access.reference)
 
@@ -476,6 +481,7 @@ def test_unacknowledged_notification_escalates_once(
 ) -> None:
     LocalAuthorityContact.objects.update(escalation_email="edt-lead@northbrook.example")
     look(clinician)
+    run_due_jobs()  # delivery, which schedules the escalation
     make_due("flags.escalate_notification")
     run_due_jobs()
     notification = Notification.objects.get()
@@ -492,6 +498,7 @@ def test_acknowledged_notification_does_not_escalate(
     LocalAuthorityContact.objects.update(escalation_email="edt-lead@northbrook.example")
     look(clinician)
     services.acknowledge(user=manager, notification=Notification.objects.get())
+    run_due_jobs()  # delivery, which schedules the escalation
     make_due("flags.escalate_notification")
     run_due_jobs()
     assert Notification.objects.get().escalated_at is None
@@ -502,6 +509,7 @@ def test_escalation_without_a_mailbox_tells_the_administrators(
     flagged: Subject, clinician: User, smtp: SmtpServer, alice: User
 ) -> None:
     look(clinician)
+    run_due_jobs()  # delivery, which schedules the escalation
     make_due("flags.escalate_notification")
     run_due_jobs()
     assert [message["To"] for message in smtp.mailbox.messages] == [alice.email]
@@ -580,3 +588,31 @@ def test_expired_counters_are_purged(flagged: Subject, clinician: User) -> None:
     look(clinician)
     assert LookupCounter.objects.count() == 2
     assert services.purge_counters(now=timezone.now() + timedelta(days=2)) == 2
+
+
+def test_a_checked_key_is_trusted_for_the_cache_lifetime_only(
+    nhs_admin: User, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CANDOUR_FLAGS_KEY_CACHE_SECONDS = 5
+    client, key = services.issue_client(user=nhs_admin, name="ED", care_setting=ED)
+    assert selectors.client_by_key(key) == client
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.client_by_key(key) == client
+    assert len(queries.captured_queries) == 0
+
+    # Revoked by another process: this one notices once its entry expires.
+    type(client).objects.filter(pk=client.pk).update(revoked_at=timezone.now())
+    assert selectors.client_by_key(key) == client
+    clock = selectors.time.monotonic() + 6
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock)
+    assert selectors.client_by_key(key) is None
+
+
+def test_revoking_in_this_process_stops_the_key_at_once(nhs_admin: User) -> None:
+    client, key = services.issue_client(user=nhs_admin, name="ED", care_setting=ED)
+    assert selectors.client_by_key(key) == client
+    services.revoke_client(user=nhs_admin, client=client)
+    assert selectors.client_by_key(key) is None
