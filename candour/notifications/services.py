@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -152,12 +152,14 @@ def run_due_jobs(*, limit: int | None = None) -> int:
 def send_email_once(*, job: Job, message_key: str, to: str, subject: str, body: str) -> bool:
     """Send an e-mail for this job unless it was already sent; return whether it was sent now.
 
-    The delivery row is written after the SMTP server accepts the message: a worker killed
-    between the two sends it again (at least once), never zero times.
+    The delivery row is written as soon as the SMTP server accepts the message, before the
+    QUIT round trip: a worker killed between the two sends it again (at least once, never
+    zero times), and this keeps that window to one database write. A repeat carries the same
+    Message-ID, so a receiving mail system can drop it.
     """
     if EmailDelivery.objects.filter(job_reference=job.reference, message_key=message_key).exists():
         return False
-    EmailMessage(
+    message = EmailMessage(
         subject=subject,
         body=body,
         to=[to],
@@ -165,6 +167,12 @@ def send_email_once(*, job: Job, message_key: str, to: str, subject: str, body: 
             "Message-ID": f"<{job.reference}.{message_key}@candour>",
             "Auto-Submitted": "auto-generated",
         },
-    ).send(fail_silently=False)
-    EmailDelivery.objects.get_or_create(job_reference=job.reference, message_key=message_key)
+    )
+    connection = get_connection(fail_silently=False)
+    connection.open()
+    try:
+        connection.send_messages([message])
+        EmailDelivery.objects.get_or_create(job_reference=job.reference, message_key=message_key)
+    finally:
+        connection.close()
     return True
