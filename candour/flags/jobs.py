@@ -7,6 +7,7 @@ child's record: the identifier and who looked, never a clinical reason (referenc
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -15,12 +16,14 @@ import urllib.request
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from candour.accounts.models import Role, User
 from candour.flags import services
 from candour.flags.models import AbuseAlert, LocalAuthorityContact, Notification
 from candour.notifications.models import Job
 from candour.notifications.registry import job_handler
+from candour.notifications.schedule import daily_job
 from candour.notifications.services import send_email_once
 
 
@@ -90,6 +93,13 @@ def post_webhook(contact: LocalAuthorityContact, notification: Notification) -> 
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
         if not 200 <= response.status < 300:
             raise WebhookRefused(str(response.status))
+
+
+@daily_job("flags.retention", at=dt.time(2, 30))
+def retention(job: Job) -> None:
+    """Delete flags a year past their last plan's end, and expired lookup counters."""
+    services.purge_expired(today=timezone.localdate())
+    services.purge_counters(now=timezone.now())
 
 
 @job_handler("flags.deliver_notification")

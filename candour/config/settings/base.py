@@ -256,6 +256,8 @@ CANDOUR_FLAGS_WEBHOOK_TIMEOUT_SECONDS = env_int(
 )
 
 # Outbox worker.
+# The long-running worker enqueues each daily job (flag retention) once a day itself.
+CANDOUR_SCHEDULE_DAILY_JOBS = env_bool("CANDOUR_SCHEDULE_DAILY_JOBS", True)
 CANDOUR_JOB_MAX_ATTEMPTS = env_int("CANDOUR_JOB_MAX_ATTEMPTS", 8, minimum=1)
 CANDOUR_JOB_LEASE_SECONDS = env_int("CANDOUR_JOB_LEASE_SECONDS", 60, minimum=1)
 CANDOUR_JOB_BACKOFF_BASE_SECONDS = env_int("CANDOUR_JOB_BACKOFF_BASE_SECONDS", 10, minimum=1)

@@ -31,3 +31,5 @@ CANDOUR_RECEIPT_PEPPER = "test-only-receipt-pepper"
 # Cheap receipt hashing in tests; production uses Argon2id at 64 MiB.
 CANDOUR_RECEIPT_ARGON2_TIME_COST = 1
 CANDOUR_RECEIPT_ARGON2_MEMORY_KIB = 1024
+# Tests that count jobs run the worker; they schedule daily jobs explicitly when they mean to.
+CANDOUR_SCHEDULE_DAILY_JOBS = False

@@ -6,12 +6,15 @@ import time
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, close_old_connections, connection
 
+from candour.notifications.schedule import ensure_daily_jobs
 from candour.notifications.services import run_due_jobs
 
 logger = logging.getLogger("candour.jobs")
+SCHEDULE_EVERY_SECONDS = 60
 
 
 class Command(BaseCommand):
@@ -38,8 +41,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"Ran {ran} job(s).")
                 return
             self.stdout.write("Worker started.")
+            scheduled_at = -float(SCHEDULE_EVERY_SECONDS)
             while not stopping:
                 try:
+                    schedule = settings.CANDOUR_SCHEDULE_DAILY_JOBS
+                    if schedule and time.monotonic() - scheduled_at >= SCHEDULE_EVERY_SECONDS:
+                        ensure_daily_jobs()  # today's daily jobs, checked once a minute
+                        scheduled_at = time.monotonic()
                     ran = run_due_jobs(limit=1)
                 except DatabaseError as exc:
                     # The database restarted or stayed locked: drop the connection and keep
