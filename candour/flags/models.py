@@ -9,7 +9,7 @@ Nothing else here (upload results, messages, audit) carries an identifier in ful
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from django.db import models
 from django.db.models import Q
@@ -253,6 +253,10 @@ class SystemClient(models.Model):
 
     def __str__(self) -> str:
         return f"system {self.key_prefix}"
+
+
+# How many earlier accesses a lookup shows, as CP-IS does (reference sheet §2.2).
+ACCESS_HISTORY_LENGTH: Final = 25
 
 
 class Access(models.Model):

@@ -12,8 +12,10 @@ from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 
 from candour.accounts.models import Role, User
 from candour.flags.models import (
+    ACCESS_HISTORY_LENGTH,
     APPLIED_RESULTS,
     AbuseAlert,
+    Access,
     LocalAuthorityContact,
     Notification,
     SystemClient,
@@ -90,6 +92,17 @@ def notification_for(*, user: User, reference: UUID) -> Notification | None:
 
 def notification_of(*, organisation_id: int, reference: UUID) -> Notification | None:
     return notifications_of(organisation_id=organisation_id).filter(reference=reference).first()
+
+
+def access_history(*, notification: Notification) -> QuerySet[Access]:
+    """The child's last 25 accesses, silent scheduled reads included, for the authority that
+    holds the record (reference sheet F3: the history is visible to health and the LA). The
+    caller has already found the notification through `notification_for`."""
+    return (
+        Access.objects.filter(subject_id=notification.access.subject_id)
+        .select_related("organisation")
+        .order_by("-accessed_at", "-pk")[:ACCESS_HISTORY_LENGTH]
+    )
 
 
 def alerts_for(*, user: User) -> QuerySet[AbuseAlert]:

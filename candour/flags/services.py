@@ -24,6 +24,7 @@ from candour.audit import services as audit
 from candour.flags import selectors, uploads
 from candour.flags.identifiers import Identifier, IdentifierSystem, parse
 from candour.flags.models import (
+    ACCESS_HISTORY_LENGTH,
     APPLIED_RESULTS,
     SCHEDULED_SETTINGS,
     UNSCHEDULED_SETTINGS,
@@ -339,7 +340,6 @@ LOOKUP_SETTINGS: Final[dict[str, frozenset[str]]] = {
     Role.HEALTH_UNSCHEDULED: UNSCHEDULED_SETTINGS,
     Role.HEALTH_SCHEDULED: SCHEDULED_SETTINGS,
 }
-ACCESS_HISTORY_LENGTH: Final = 25
 
 
 @dataclass(frozen=True)

@@ -674,3 +674,28 @@ def test_signed_out_users_are_sent_to_sign_in(client, upload) -> None:
     response = client.get(UPLOADS)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:sign_in"))
+
+
+def test_notification_page_shows_the_child_s_access_history_including_silent_reads(
+    as_manager, notification, make_user, nhs_organisation, other_organisation
+) -> None:
+    """The authority sees every access to its child, scheduled ones too (CP-IS F3), and
+    nothing about another authority's children."""
+    from candour.flags import services
+    from candour.flags.identifiers import parse
+    from candour.flags.models import CareSetting
+
+    gp = make_user(Role.HEALTH_SCHEDULED, organisation=nhs_organisation, full_name="Jo Practice")
+    services.look_up(
+        principal=services.Principal.for_user(gp),
+        identifier=parse(CHILD),
+        care_setting=CareSetting.GP_IN_HOURS,
+    )
+    path = reverse("flags:notification", kwargs={"reference": notification.reference})
+    html = as_manager.get(path).content.decode()
+    history = html[html.index("Accesses to this child") :]
+    assert "Jo Practice" in history
+    assert "GP practice (in hours)" in history
+    assert "Not notified" in history
+    assert "Dr Hari Medic" in history
+    assert history.index("Jo Practice") < history.index("Dr Hari Medic")  # newest first

@@ -238,6 +238,7 @@ def show_notification(request: HttpRequest, reference: UUID) -> HttpResponse:
             "child": Child.of(notification),
             "status": status_of(notification),
             "notice": _notice_for(request),
+            "history": list(selectors.access_history(notification=notification)),
         },
     )
 
