@@ -35,6 +35,17 @@ def _link(name: str, **kwargs: object) -> str:
     return settings.CANDOUR_BASE_URL.rstrip("/") + reverse(name, kwargs=kwargs or None)
 
 
+def _administrators(organisation_id: int) -> list[tuple[str, str]]:
+    """(reference, e-mail) of the organisation's active administrators: the reference keys
+    each e-mail, so a retry after the list changed neither repeats nor skips anyone."""
+    return [
+        (str(reference), email)
+        for reference, email in User.objects.filter(
+            organisation_id=organisation_id, role=Role.ADMINISTRATOR, is_active=True
+        ).values_list("reference", "email")
+    ]
+
+
 def _notification(job: Job) -> Notification | None:
     return (
         Notification.objects.select_related("access__subject", "access__organisation", "authority")
@@ -143,18 +154,14 @@ def escalate_notification(job: Job) -> None:
         return
     contact = LocalAuthorityContact.objects.filter(organisation=notification.authority).first()
     recipients = (
-        [contact.escalation_email]
+        [("mailbox", contact.escalation_email)]
         if contact and contact.escalation_email
-        else list(
-            User.objects.filter(
-                organisation=notification.authority, role=Role.ADMINISTRATOR, is_active=True
-            ).values_list("email", flat=True)
-        )
+        else _administrators(notification.authority_id)
     )
-    for index, address in enumerate(recipients):
+    for key, address in recipients:
         send_email_once(
             job=job,
-            message_key=f"flag-escalation-{index}",
+            message_key=f"flag-escalation-{key}",
             to=address,
             subject=f"Not yet acknowledged: flag notification {notification.reference}",
             body=(
@@ -172,13 +179,10 @@ def alert_administrators(job: Job) -> None:
     alert = AbuseAlert.objects.filter(reference=job.payload["alert"]).first()
     if alert is None:
         return
-    addresses = User.objects.filter(
-        organisation_id=alert.organisation_id, role=Role.ADMINISTRATOR, is_active=True
-    ).values_list("email", flat=True)
-    for index, address in enumerate(addresses):
+    for key, address in _administrators(alert.organisation_id):
         send_email_once(
             job=job,
-            message_key=f"flag-alert-{index}",
+            message_key=f"flag-alert-{key}",
             to=address,
             subject=f"Child protection flag lookups: {alert.get_kind_display()}",
             body=(

@@ -759,14 +759,18 @@ def escalate(notification: Notification) -> bool:
     return bool(updated)
 
 
-def review_alert(*, user: User, alert: AbuseAlert) -> bool:
-    """An administrator of the alert's organisation marks it reviewed."""
+def _check_administrator(user: User, organisation_id: int, what: str) -> None:
     if not (
         user.is_active
         and user.role == Role.ADMINISTRATOR
-        and user.organisation_id == alert.organisation_id
+        and user.organisation_id == organisation_id
     ):
-        raise PermissionDenied("Only an administrator of this organisation may review alerts.")
+        raise PermissionDenied(f"Only an administrator of this organisation may {what}.")
+
+
+def review_alert(*, user: User, alert: AbuseAlert) -> bool:
+    """An administrator of the alert's organisation marks it reviewed."""
+    _check_administrator(user, alert.organisation_id, "review alerts")
     with transaction.atomic():
         updated = AbuseAlert.objects.filter(pk=alert.pk, reviewed_at__isnull=True).update(
             reviewed_at=timezone.now(), reviewed_by=user
@@ -887,12 +891,7 @@ def issue_client(
 
 
 def revoke_client(*, user: User, client: SystemClient) -> None:
-    if not (
-        user.is_active
-        and user.role == Role.ADMINISTRATOR
-        and user.organisation_id == client.organisation_id
-    ):
-        raise PermissionDenied("Only an administrator of this organisation may revoke keys.")
+    _check_administrator(user, client.organisation_id, "revoke keys")
     with transaction.atomic():
         SystemClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
