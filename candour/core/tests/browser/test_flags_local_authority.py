@@ -200,8 +200,10 @@ def test_notification_pages_and_acknowledging(
 
     page.get_by_role("link", name="Ada Okonkwo").click()
     check(page, "Access notification")
-    expect(page.get_by_text("Dr Nia Medic")).to_be_visible()
+    expect(page.get_by_text("Dr Nia Medic", exact=True)).to_be_visible()
     expect(page.get_by_text(f"{nhs_organisation.name} (ODS code XNH01)")).to_be_visible()
+    history = page.get_by_role("region", name="Accesses to this child's record")
+    expect(history.get_by_role("cell", name="Emergency department")).to_be_visible()
 
     submit(page, "Acknowledge", status=200)
     assert "Notification acknowledged" in banner(page)
