@@ -33,7 +33,6 @@ It prints a table and a last line of JSON (``records``, ``upload_records_per_s``
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import csv
 import http.client
@@ -45,7 +44,6 @@ import resource
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -66,11 +64,18 @@ if str(REPO_ROOT) not in sys.path:
 
 import psutil  # noqa: E402
 
+from benchmarks._service import (  # noqa: E402
+    HOST,
+    close_db,
+    free_port,
+    healthz_ok,
+    migrate,
+    production_env,
+    setup_django,
+    start_gunicorn,
+)
 from candour.flags.identifiers import check_digit  # noqa: E402  (no Django needed)
 
-VENV_BIN = REPO_ROOT / ".venv" / "bin"
-SETTINGS = "candour.config.settings.production"
-HOST = "127.0.0.1"
 NHS_SYSTEM_URI = "https://fhir.nhs.uk/Id/nhs-number"
 READY_TIMEOUT_S = 120.0
 SUBJECTS_PER_AUTHORITY = 1667  # 250,000 subjects over 150 authorities (England has 153)
@@ -102,65 +107,12 @@ FAMILY_NAMES = (
 # Environment and database
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def service_env(database_url: str, port: int, workers: int) -> dict[str, str]:
-    """The production environment, with fresh throwaway secrets for this run.
-
-    Plain HTTP on loopback, so SECURE_SSL_REDIRECT is off (production terminates TLS in
-    front); the enumeration alert threshold is raised because half the load are misses.
-    """
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "CANDOUR_", "DATABASE_", "GUNICORN_", "SECURE_", "EMAIL_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE=SETTINGS,
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        CANDOUR_AUDIT_KEY=secrets.token_urlsafe(32),
-        CANDOUR_REPORT_KEK=base64.b64encode(secrets.token_bytes(32)).decode(),
-        CANDOUR_RECEIPT_PEPPER=secrets.token_urlsafe(32),
-        CANDOUR_FLAGS_SYSTEM_MISS_ALERT_PER_HOUR=str(10**9),
-        DJANGO_ALLOWED_HOSTS=f"{HOST},localhost",
-        SECURE_SSL_REDIRECT="false",
-        DATABASE_URL=database_url,
-        GUNICORN_BIND=f"{HOST}:{port}",
-        GUNICORN_WORKERS=str(workers),
-        PYTHONUNBUFFERED="1",
+    """Production settings; the enumeration alert threshold is raised because half the load
+    are misses."""
+    return production_env(
+        database_url, port, workers, CANDOUR_FLAGS_SYSTEM_MISS_ALERT_PER_HOUR=str(10**9)
     )
-    return env
-
-
-def migrate(env: dict[str, str], log: IO[bytes]) -> None:
-    subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", "migrate", "--no-input"],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        timeout=600,
-        check=True,
-    )
-
-
-def setup_django(env: dict[str, str]) -> None:
-    """Configure Django in this process with the service's settings (to load and count)."""
-    os.environ.update({k: v for k, v in env.items() if not k.startswith("GUNICORN_")})
-    import django
-
-    django.setup()
-
-
-def close_db() -> None:
-    from django.db import connections
-
-    connections.close_all()
 
 
 class PostgresDatabase:
@@ -465,21 +417,7 @@ class Server:
         self._sampler: threading.Thread | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                str(VENV_BIN / "gunicorn"),
-                "-c",
-                "candour/config/gunicorn_conf.py",
-                "--control-socket",
-                str(self.control_socket),
-                "candour.config.wsgi",
-            ],
-            cwd=REPO_ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        self.process = start_gunicorn(self.env, self.log, self.control_socket)
         self._sampler = threading.Thread(target=self._sample_rss, daemon=True)
         self._sampler.start()
 
@@ -489,14 +427,8 @@ class Server:
         while time.monotonic() < deadline:
             if self.process is None or self.process.poll() is not None:
                 return False
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                conn = http.client.HTTPConnection(HOST, self.port, timeout=5)
-                try:
-                    conn.request("GET", "/healthz")
-                    if conn.getresponse().status == 200:
-                        return True
-                finally:
-                    conn.close()
+            if healthz_ok(self.port, timeout=5):
+                return True
             time.sleep(0.1)
         return False
 

@@ -55,17 +55,19 @@ if str(REPO_ROOT) not in sys.path:
 
 from aiosmtpd.controller import Controller  # noqa: E402
 
-from benchmarks.flags import (  # noqa: E402
+from benchmarks._service import (  # noqa: E402
     HOST,
     VENV_BIN,
-    PostgresDatabase,
     close_db,
-    create_organisations,
     free_port,
-    make_subjects,
     migrate,
-    service_env,
     setup_django,
+)
+from benchmarks.flags import (  # noqa: E402
+    PostgresDatabase,
+    create_organisations,
+    make_subjects,
+    service_env,
     upload_all,
 )
 

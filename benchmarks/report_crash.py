@@ -28,7 +28,6 @@ the run short; the output says so.
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import http.client
 import json
@@ -37,7 +36,6 @@ import random
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -54,9 +52,17 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-VENV_BIN = REPO_ROOT / ".venv" / "bin"
-SETTINGS = "candour.config.settings.production"
-HOST = "127.0.0.1"
+from benchmarks._service import (  # noqa: E402
+    HOST,
+    close_db,
+    free_port,
+    healthz_ok,
+    migrate,
+    production_env,
+    setup_django,
+    start_gunicorn,
+)
+
 PROGRAMME_SLUG = "crash"
 ARGON2_MEMORY_KIB = 8192
 WORKERS = 2
@@ -72,55 +78,11 @@ TARGET_DUPLICATED = 0
 # Environment and database
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def service_env(database_url: str, port: int) -> dict[str, str]:
-    """The production environment, with fresh throwaway secrets for this run."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "CANDOUR_", "DATABASE_", "GUNICORN_", "SECURE_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE=SETTINGS,
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        CANDOUR_AUDIT_KEY=secrets.token_urlsafe(32),
-        CANDOUR_REPORT_KEK=base64.b64encode(secrets.token_bytes(32)).decode(),
-        CANDOUR_RECEIPT_PEPPER=secrets.token_urlsafe(32),
-        CANDOUR_RECEIPT_ARGON2_MEMORY_KIB=str(ARGON2_MEMORY_KIB),
-        DJANGO_ALLOWED_HOSTS=HOST,
-        SECURE_SSL_REDIRECT="false",
-        DATABASE_URL=database_url,
-        GUNICORN_BIND=f"{HOST}:{port}",
-        GUNICORN_WORKERS=str(WORKERS),
-        PYTHONUNBUFFERED="1",
+    """Production settings, with Argon2 memory for receipts kept small for a fast run."""
+    return production_env(
+        database_url, port, WORKERS, CANDOUR_RECEIPT_ARGON2_MEMORY_KIB=str(ARGON2_MEMORY_KIB)
     )
-    return env
-
-
-def migrate(env: dict[str, str], log: IO[bytes], timeout: float) -> None:
-    subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", "migrate", "--no-input"],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        timeout=timeout,
-        check=True,
-    )
-
-
-def setup_django(env: dict[str, str]) -> None:
-    """Configure Django in this process with the service's settings (to count, not serve)."""
-    os.environ.update({k: v for k, v in env.items() if k not in ("GUNICORN_BIND",)})
-    import django
-
-    django.setup()
 
 
 def create_programme() -> int:
@@ -141,12 +103,6 @@ def create_programme() -> int:
         },
     )
     return Report.objects.count()
-
-
-def close_db() -> None:
-    from django.db import connections
-
-    connections.close_all()
 
 
 # --------------------------------------------------------------------------------------------
@@ -170,23 +126,7 @@ class Server:
         with self.lock:
             if self.closed:
                 return  # the run is over: start nothing that could outlive it
-            self.process = subprocess.Popen(
-                [
-                    str(VENV_BIN / "gunicorn"),
-                    "-c",
-                    "candour/config/gunicorn_conf.py",
-                    # gunicorn's control socket in this run's directory, not ~/.gunicorn
-                    # (a SIGKILL leaves it behind; other gunicorns may share the default).
-                    "--control-socket",
-                    str(self.control_socket),
-                    "candour.config.wsgi",
-                ],
-                cwd=REPO_ROOT,
-                env=self.env,
-                stdout=self.log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+            self.process = start_gunicorn(self.env, self.log, self.control_socket)
             self.started.append(self.process)
 
     def wait_ready(self, timeout: float) -> bool:
@@ -195,14 +135,8 @@ class Server:
             process = self.process
             if process is not None and process.poll() is not None:
                 return False  # the arbiter exited (e.g. it could not bind yet)
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                conn = http.client.HTTPConnection(HOST, self.port, timeout=2)
-                try:
-                    conn.request("GET", "/healthz")
-                    if conn.getresponse().status == 200:
-                        return True
-                finally:
-                    conn.close()
+            if healthz_ok(self.port, timeout=2):
+                return True
             time.sleep(0.05)
         return False
 
