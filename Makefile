@@ -9,13 +9,17 @@ export UV_PYTHON_DOWNLOADS := never
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test setup lint typecheck boundaries pytest test-fast worker deploy-check clean
+.PHONY: help run dev test setup lint typecheck boundaries pytest test-fast worker deploy-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-run: setup ## Migrate the SQLite database, load demo data if empty, serve on 127.0.0.1:8000
-	$(PY) manage.py start
+run: setup ## The demo as production runs it on 127.0.0.1:8000: gunicorn, outbox worker, mail sink (/demo/mail)
+	DJANGO_SETTINGS_MODULE=candour.config.settings.demo $(PY) manage.py start
+
+dev: setup ## Django's debug server (dev settings, DEBUG on) on 127.0.0.1:8000, after migrate and demo data
+	$(PY) manage.py start --no-serve
+	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup lint typecheck boundaries pytest ## The whole suite: lint, types, view boundary check, all tests (browser too)
 
@@ -44,8 +48,9 @@ lint: setup ## ruff lint and format check
 typecheck: setup ## mypy with django-stubs
 	$(VENV)/bin/mypy candour scripts benchmarks
 
-boundaries: setup ## Views and API modules must not query models (reads via selectors, writes via services)
+boundaries: setup ## Interfaces do not query models; no import cycles, no private names across modules
 	$(PY) scripts/lint_views.py
+	$(PY) scripts/check_imports.py
 
 pytest: setup ## Run the tests only (DATABASE_URL picks PostgreSQL)
 	$(VENV)/bin/pytest -p no:cacheprovider
@@ -60,6 +65,7 @@ deploy-check: setup ## Production settings pass check --deploy at WARNING level
 	DJANGO_SETTINGS_MODULE=candour.config.settings.production \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_hex(40))')" \
 	CANDOUR_AUDIT_KEY="$$($(PY) -c 'import secrets; print(secrets.token_hex(32))')" \
+	CANDOUR_KEY_SECRET="$$($(PY) -c 'import secrets; print(secrets.token_hex(32))')" \
 	CANDOUR_REPORT_KEK="$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
 	CANDOUR_RECEIPT_PEPPER="$$($(PY) -c 'import secrets; print(secrets.token_hex(32))')" \
 	DJANGO_ALLOWED_HOSTS=candour.example $(PY) manage.py check --deploy --fail-level WARNING

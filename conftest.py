@@ -4,6 +4,7 @@ charlie (administrator of another organisation, the outsider), and helpers to si
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
@@ -13,6 +14,23 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from candour.accounts.models import Organisation, OrganisationKind, Role, User
 from candour.accounts.tests.factories import OrganisationFactory, UserFactory
+
+# Clock-dependent tests are marked `clock` and travel with time-machine to a fixed instant,
+# so they pass at any hour (.ci/run repeats them under libfaketime at times of night). This
+# one is 00:30 on 1 July 2027 in London (BST) but still 30 June in UTC: a date, month or day
+# boundary taken in UTC instead of local time fails there, whenever the suite runs.
+UK_JUST_PAST_MIDNIGHT = datetime(2027, 6, 30, 23, 30, tzinfo=UTC)
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that travels in time with the `time_machine` marker or fixture depends on the
+    clock: mark it `clock` too, so the libfaketime runs in .ci/run include it. (A test using
+    ``time_machine.travel`` as a decorator or context manager needs the marker written.)"""
+    for item in items:
+        travels = item.get_closest_marker("time_machine") is not None
+        if travels or "time_machine" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.clock)
 
 
 @pytest.fixture

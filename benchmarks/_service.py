@@ -40,6 +40,7 @@ def production_env(database_url: str, port: int, workers: int, **extra: str) -> 
         DJANGO_SETTINGS_MODULE=SETTINGS,
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         CANDOUR_AUDIT_KEY=secrets.token_urlsafe(32),
+        CANDOUR_KEY_SECRET=secrets.token_urlsafe(32),
         CANDOUR_REPORT_KEK=base64.b64encode(secrets.token_bytes(32)).decode(),
         CANDOUR_RECEIPT_PEPPER=secrets.token_urlsafe(32),
         DJANGO_ALLOWED_HOSTS=f"{HOST},localhost",

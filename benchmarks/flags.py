@@ -9,7 +9,7 @@ contact, flag manager) per 1,667 subjects, an NHS trust with an administrator an
 client (emergency department, so every hit notifies). It uploads the synthetic subjects
 (valid NHS numbers, fictitious names; 52 % on an open plan, LAC, CPP or UNBORN_CPP, the rest
 with a plan that ended within the year: "history") as one CSV file per authority through
-``services.apply_upload``, timing only those calls, and gives 10 % of the subjects 1-3
+``services.upload.apply_upload``, timing only those calls, and gives 10 % of the subjects 1-3
 earlier accesses so that lookups return an access history.
 
 The service is then started the way production runs it (``gunicorn -c
@@ -270,7 +270,7 @@ class Setup:
 def create_organisations(count: int, run_id: str) -> Setup:
     from candour.accounts.models import Organisation, OrganisationKind, Role, User
     from candour.flags.models import LocalAuthorityContact
-    from candour.flags.services import issue_client
+    from candour.flags.services.clients import issue_client
 
     authorities = Organisation.objects.bulk_create(
         [
@@ -335,7 +335,7 @@ class UploadResult:
 
 def upload_all(setup: Setup, subjects: Sequence[SyntheticSubject]) -> UploadResult:
     """One file per authority through apply_upload; only the apply_upload calls are timed."""
-    from candour.flags.services import apply_upload
+    from candour.flags.services.upload import apply_upload
 
     by_authority: dict[int, list[SyntheticSubject]] = {}
     for s in subjects:

@@ -6,7 +6,7 @@ One run makes a fresh database (a SQLite file in a temporary directory, or with
 ``--database-url`` a PostgreSQL database the script creates and drops), migrates it with the
 production settings and throwaway secrets, uploads a few hundred synthetic subjects for three
 local authorities whose contact has a notification e-mail address, and looks each subject up
-once through ``services.look_up`` as an emergency department's system: one notification and
+once through ``services.lookups.look_up`` as an emergency department's system: one notification and
 one ``flags.deliver_notification`` job each (the escalation jobs are due in two hours and do
 not run here).
 
@@ -241,7 +241,7 @@ def create_notifications(count: int, rng: random.Random, run_id: str) -> list[st
     """Subjects for three authorities with a notification address; one lookup each."""
     from candour.flags.identifiers import IdentifierSystem, parse
     from candour.flags.models import LocalAuthorityContact, SystemClient
-    from candour.flags.services import Principal, look_up
+    from candour.flags.services.lookups import Principal, look_up
 
     setup = create_organisations(AUTHORITIES, run_id)
     for index, authority in enumerate(setup.authorities):

@@ -1,8 +1,9 @@
-"""Fail if a view or API module queries models directly.
+"""Fail if an interface module queries models directly (ADR 0013).
 
-Reads go through ``selectors.py`` (which apply permissions and organisation scoping) and
-writes through ``services.py`` (which audit), so views and API modules must not touch
-``Model.objects`` or call ``get_object_or_404`` / ``get_list_or_404`` themselves.
+Interfaces are what the outside world or the clock calls: views, the JSON API, FHIR, outbox
+jobs and management commands. Reads go through selectors (which apply permissions and
+organisation scoping) and writes through services (which audit), so interfaces must not
+touch ``Model.objects`` or call ``get_object_or_404`` / ``get_list_or_404`` themselves.
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ ROOT = Path(__file__).resolve().parents[1] / "candour"
 FORBIDDEN_CALLS = {"get_object_or_404", "get_list_or_404"}
 
 
+INTERFACE_FILES = {"views.py", "api.py", "fhir.py", "jobs.py"}
+INTERFACE_FOLDERS = {"views", "api", "commands"}
+
+
 def is_interface_module(path: Path) -> bool:
-    return path.name in {"views.py", "api.py"} or path.parent.name in {"views", "api"}
+    return path.name in INTERFACE_FILES or path.parent.name in INTERFACE_FOLDERS
 
 
 def problems_in(path: Path) -> list[str]:
@@ -35,15 +40,15 @@ def problems_in(path: Path) -> list[str]:
 def main(root: Path = ROOT) -> int:
     problems = []
     for path in sorted(root.rglob("*.py")):
-        if "tests" in path.parts or not is_interface_module(path):
+        if {"tests", "testapp"} & set(path.parts) or not is_interface_module(path):
             continue
         problems.extend(problems_in(path))
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} direct model access(es) in views or API modules.")
+        print(f"{len(problems)} direct model access(es) in interface modules.")
         return 1
-    print("Views and API modules read through selectors and write through services.")
+    print("Views, APIs, FHIR, jobs and commands read through selectors and write through services.")
     return 0
 
 

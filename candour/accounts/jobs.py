@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 
-from candour.accounts.models import User
+from candour.accounts import selectors
 from candour.notifications.models import Job
 from candour.notifications.registry import job_handler
 from candour.notifications.services import send_email_once
@@ -15,8 +15,8 @@ from candour.notifications.services import send_email_once
 @job_handler("accounts.send_invitation")
 def send_invitation(job: Job) -> None:
     """E-mail a set-password link; skip users who are inactive or have already set one."""
-    user = User.objects.select_related("organisation").filter(reference=job.payload["user"]).first()
-    if user is None or not user.is_active or user.has_usable_password():
+    user = selectors.find_user_to_invite(reference=job.payload["user"])
+    if user is None:
         return
     token = default_token_generator.make_token(user)
     link = settings.CANDOUR_BASE_URL.rstrip("/") + reverse(

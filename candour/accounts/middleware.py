@@ -1,21 +1,99 @@
-"""End idle sessions and tell the user why, instead of silently bouncing them."""
+"""End idle sessions and tell the user why, instead of silently bouncing them; remember the
+page they were on, so that signing in again takes them back to it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from candour.accounts import services
 from candour.accounts.models import User
+from candour.core.access import policy_of
 from candour.core.problems import problem
 
 # Write the session at most once a minute rather than on every request.
 _TOUCH_EVERY_SECONDS = 60
+LAST_SEEN_KEY = "last_seen"
+# Where to go after signing in again, and (after a time-out) whose page it was: another
+# person signing in on the same browser is not sent to it.
+NEXT_KEY = "sign_in_next"
+NEXT_USER_KEY = "sign_in_next_user"
+KEEP_ALIVE_VIEW = "accounts:keep_alive"
+
+
+def _now() -> int:
+    return int(timezone.now().timestamp())
+
+
+def seconds_remaining(request: HttpRequest) -> int:
+    """Return how long this session may stay idle before it is signed out."""
+    timeout: int = settings.CANDOUR_IDLE_TIMEOUT_SECONDS
+    last_seen = request.session.get(LAST_SEEN_KEY)
+    if last_seen is None:
+        return timeout
+    return max(0, timeout - (_now() - int(last_seen)))
+
+
+def keep_alive(request: HttpRequest) -> None:
+    """Restart the idle clock now (the timeout warning's "Stay signed in")."""
+    request.session[LAST_SEEN_KEY] = _now()
+
+
+def _is_keep_alive(request: HttpRequest) -> bool:
+    return request.path == reverse(KEEP_ALIVE_VIEW)
+
+
+def _allows_get(view: Callable[..., Any]) -> bool:
+    """Whether a view answers GET. Django's ``require_http_methods`` (and ``require_POST``)
+    keeps its list of methods in the closure of the wrapper it returns; a view without one
+    takes any method."""
+    func: Any = view
+    while func is not None:
+        code = getattr(func, "__code__", None)
+        if code is not None and "request_method_list" in code.co_freevars:
+            cell = func.__closure__[code.co_freevars.index("request_method_list")]
+            return "GET" in cell.cell_contents
+        func = getattr(func, "__wrapped__", None)
+    return True
+
+
+def safe_return_path(request: HttpRequest, url: str) -> str | None:
+    """Return the path (and query) of ``url`` if it is a staff page of this site that answers
+    GET, else None: never another host, a public page, an API call or a POST-only URL."""
+    if not url or not url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    parts = urlsplit(url)
+    if not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    policy = policy_of(match.func)
+    if policy is None or policy.kind != "staff" or match.view_name == KEEP_ALIVE_VIEW:
+        return None
+    if not _allows_get(match.func):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _page_they_were_on(request: HttpRequest) -> str | None:
+    """The page a timed-out request came from: itself for a page load, else the page that sent
+    it (a form's POST, or the timeout warning's check), which the browser loaded with GET."""
+    if request.method in ("GET", "HEAD") and not _is_keep_alive(request):
+        return safe_return_path(request, request.get_full_path())
+    return safe_return_path(request, request.META.get("HTTP_REFERER", ""))
 
 
 class IdleTimeoutMiddleware:
@@ -25,20 +103,28 @@ class IdleTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if isinstance(user, User):
-            now = int(timezone.now().timestamp())
-            last_seen = request.session.get("last_seen")
+            now = _now()
+            last_seen = request.session.get(LAST_SEEN_KEY)
             if (
                 last_seen is not None
                 and now - int(last_seen) > settings.CANDOUR_IDLE_TIMEOUT_SECONDS
             ):
-                services.record_idle_timeout(user=user)
-                logout(request)
-                if request.path.startswith("/api/"):
-                    return problem(status=401, title="Your session has ended. Sign in again")
-                minutes = settings.CANDOUR_IDLE_TIMEOUT_SECONDS // 60
-                return render(
-                    request, "accounts/session_ended.html", {"minutes": minutes}, status=401
-                )
-            if last_seen is None or now - int(last_seen) >= _TOUCH_EVERY_SECONDS:
-                request.session["last_seen"] = now
+                return self._sign_out(request, user)
+            # The timeout warning's check must not itself count as activity.
+            checking = request.method in ("GET", "HEAD") and _is_keep_alive(request)
+            if not checking and (last_seen is None or now - int(last_seen) >= _TOUCH_EVERY_SECONDS):
+                request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+    def _sign_out(self, request: HttpRequest, user: User) -> HttpResponse:
+        target = _page_they_were_on(request)
+        services.record_idle_timeout(user=user)
+        logout(request)
+        if target:
+            # Kept in the new, signed-out session: no form data, only where to go back to.
+            request.session[NEXT_KEY] = target
+            request.session[NEXT_USER_KEY] = str(user.reference)
+        if request.path.startswith("/api/") or _is_keep_alive(request):
+            return problem(status=401, title="Your session has ended. Sign in again")
+        minutes = settings.CANDOUR_IDLE_TIMEOUT_SECONDS // 60
+        return render(request, "accounts/session_ended.html", {"minutes": minutes}, status=401)

@@ -1,4 +1,6 @@
-"""Permission-applying reads: another organisation's objects are simply not found (404)."""
+"""Permission-applying reads: another organisation's objects are simply not found (404).
+
+``get_*`` returns the object or raises Http404; ``find_*`` returns it or None (ADR 0013)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from candour.accounts.models import Team, User
+from candour.accounts.models import Role, Team, User
 
 
 def list_users_for_admin(*, admin: User) -> QuerySet[User]:
@@ -42,7 +44,7 @@ def has_two_factor(*, user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def get_invited_user(*, reference: UUID) -> User | None:
+def find_invited_user(*, reference: UUID) -> User | None:
     """Return an active user who has not yet set a password, for the invitation link."""
     user = User.objects.filter(reference=reference, is_active=True).first()
     if user is None or user.has_usable_password():
@@ -50,5 +52,33 @@ def get_invited_user(*, reference: UUID) -> User | None:
     return user
 
 
-def user_by_reference(*, reference: UUID) -> User | None:
-    return User.objects.filter(reference=reference).first()
+def find_user_to_invite(*, reference: str) -> User | None:
+    """The user an invitation job is for, while an invitation still makes sense: active and
+    without a password yet."""
+    user = User.objects.select_related("organisation").filter(reference=reference).first()
+    if user is None or not user.is_active or user.has_usable_password():
+        return None
+    return user
+
+
+def list_administrator_addresses(*, organisation_id: int) -> list[tuple[str, str]]:
+    """(reference, e-mail) of an organisation's active administrators: the reference keys
+    each e-mail, so a retried job whose list changed neither repeats nor skips anyone."""
+    return [
+        (str(reference), email)
+        for reference, email in User.objects.filter(
+            organisation_id=organisation_id, role=Role.ADMINISTRATOR, is_active=True
+        )
+        .order_by("pk")
+        .values_list("reference", "email")
+    ]
+
+
+def list_addresses_by_role(*, role: str) -> list[tuple[str, str, int]]:
+    """(reference, e-mail, organisation id) of every active user with a role, for digests."""
+    return [
+        (str(reference), email, organisation_id)
+        for reference, email, organisation_id in User.objects.filter(role=role, is_active=True)
+        .order_by("pk")
+        .values_list("reference", "email", "organisation_id")
+    ]

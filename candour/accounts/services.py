@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -26,6 +24,7 @@ from candour.accounts.models import (
     User,
 )
 from candour.audit import services as audit
+from candour.core import keys
 from candour.notifications import services as outbox
 
 
@@ -43,10 +42,7 @@ class SignInResult:
 
 
 def _throttle_key(email: str) -> str:
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), b"sign-in:" + email.strip().lower().encode(), hashlib.sha256
-    )
-    return digest.hexdigest()
+    return keys.digest("accounts.sign-in-throttle", email.strip().lower())
 
 
 def _locked_until(key: str) -> datetime | None:

@@ -7,6 +7,8 @@ urlpatterns = [
     path("sign-in", views.sign_in, name="sign_in"),
     path("sign-in/two-factor", views.two_factor, name="two_factor"),
     path("sign-out", views.sign_out, name="sign_out"),
+    path("signed-out", views.session_ended, name="session_ended"),
+    path("account/session", views.keep_alive_session, name="keep_alive"),
     path("account", views.account, name="account"),
     path("account/sign-out-everywhere", views.sign_out_everywhere, name="sign_out_everywhere"),
     path(

@@ -10,10 +10,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.oath import totp
 
@@ -26,10 +25,16 @@ from candour.accounts.forms import (
     TwoFactorForm,
     UserDetailsForm,
 )
-from candour.accounts.models import Role
+from candour.accounts.middleware import (
+    NEXT_KEY,
+    NEXT_USER_KEY,
+    keep_alive,
+    safe_return_path,
+    seconds_remaining,
+)
+from candour.accounts.models import Role, User
 from candour.core.access import pending_two_factor, public, staff
 
-NEXT_KEY = "sign_in_next"
 ACTIVATION_KEY = "activation_token"
 
 
@@ -40,9 +45,10 @@ ACTIVATION_KEY = "activation_token"
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        target = request.GET.get("next", "")
-        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = safe_return_path(request, request.GET.get("next", ""))
+        if target:
             request.session[NEXT_KEY] = target
+            request.session.pop(NEXT_USER_KEY, None)  # asked for by whoever signs in
         notice = request.session.pop("signed_out_reason", None)
         context = {
             "form": SignInForm(),
@@ -53,15 +59,16 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST)
     status = 400
     if form.is_valid():
-        next_url = request.session.get(NEXT_KEY)
+        kept = {
+            key: request.session[key] for key in (NEXT_KEY, NEXT_USER_KEY) if key in request.session
+        }
         result = services.sign_in_with_password(
             request=request,
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password"],
         )
         if result.outcome is services.SignInOutcome.SIGNED_IN:
-            if next_url:
-                request.session[NEXT_KEY] = next_url  # login() cycled the session
+            request.session.update(kept)  # login() may have started a new session
             return redirect("accounts:two_factor")
         if result.outcome is services.SignInOutcome.LOCKED:
             form.add_error(None, _locked_message())
@@ -97,8 +104,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 request=request, user=user, code=form.cleaned_data["code"]
             )
             if result.outcome is services.SignInOutcome.SIGNED_IN:
-                target = request.session.pop(NEXT_KEY, None) or reverse("core:home")
-                return HttpResponseRedirect(target)
+                return HttpResponseRedirect(_return_target(request, user))
             if result.outcome is services.SignInOutcome.LOCKED:
                 request.session["signed_out_reason"] = "locked"
                 return redirect("accounts:sign_in")
@@ -118,11 +124,44 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor.html", context, status=status)
 
 
+def _return_target(request: HttpRequest, user: User) -> str:
+    """Where a just-verified user goes: the page they asked for or were on when their session
+    timed out (checked again here), if it was theirs; otherwise the home page."""
+    target = request.session.pop(NEXT_KEY, None)
+    owner = request.session.pop(NEXT_USER_KEY, None)
+    if owner is not None and owner != str(user.reference):
+        target = None
+    return safe_return_path(request, target or "") or reverse("core:home")
+
+
 @pending_two_factor
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     services.sign_out(request=request)
     return render(request, "accounts/signed_out.html")
+
+
+@public
+@require_http_methods(["GET", "HEAD"])
+def session_ended(request: HttpRequest) -> HttpResponse:
+    """Where the timeout warning goes once the idle time has run out."""
+    user = request.user
+    if isinstance(user, User) and user.is_verified():
+        return redirect("core:home")  # signed in again, e.g. in another tab
+    minutes = settings.CANDOUR_IDLE_TIMEOUT_SECONDS // 60
+    return render(request, "accounts/session_ended.html", {"minutes": minutes})
+
+
+@staff()
+@require_http_methods(["GET", "POST"])
+def keep_alive_session(request: HttpRequest) -> HttpResponse:
+    """GET: the seconds left before the idle sign-out, without counting as activity (the
+    timeout warning asks before it warns, since another tab may have been used). POST (with
+    the CSRF token): "Stay signed in", which restarts the idle clock."""
+    if request.method == "POST":
+        keep_alive(request)
+        return HttpResponse(status=204)
+    return JsonResponse({"seconds_remaining": seconds_remaining(request)})
 
 
 @staff()
@@ -150,7 +189,7 @@ def activate(request: HttpRequest, reference: UUID, token: str) -> HttpResponse:
 @public
 @require_http_methods(["GET", "POST"])
 def activate_set_password(request: HttpRequest, reference: UUID) -> HttpResponse:
-    user = selectors.get_invited_user(reference=reference)
+    user = selectors.find_invited_user(reference=reference)
     token = request.session.get(ACTIVATION_KEY, "")
     if user is None or not default_token_generator.check_token(user, token):
         return render(request, "accounts/activation_invalid.html", status=404)

@@ -7,7 +7,7 @@ import hmac
 import json
 from typing import TYPE_CHECKING
 
-from django.conf import settings
+from candour.core import keys
 
 if TYPE_CHECKING:
     from candour.audit.models import AuditEntry
@@ -16,8 +16,7 @@ GENESIS_HASH = "0" * 64
 
 
 def _key() -> bytes:
-    key = getattr(settings, "CANDOUR_AUDIT_KEY", "") or settings.SECRET_KEY
-    return hashlib.sha256(b"candour-audit-chain:" + key.encode()).digest()
+    return keys.derive("audit.chain")
 
 
 def entry_hash(entry: AuditEntry) -> str:

@@ -24,7 +24,7 @@ class AuditFilters:
 def list_entries_for_auditor(*, auditor: User, filters: AuditFilters) -> QuerySet[AuditEntry]:
     entries = AuditEntry.objects.filter(organisation_ref=str(auditor.organisation.reference))
     if filters.action:
-        entries = entries.filter(action__startswith=filters.action)
+        entries = entries.filter(action=filters.action)
     if filters.actor_ref:
         entries = entries.filter(actor_ref=filters.actor_ref)
     if filters.object_ref:

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.urls import include, path
 
 from candour.config.api import urls as api_urls
@@ -12,6 +13,9 @@ urlpatterns = [
     path("fhir/", include("candour.flags.fhir_urls")),
     path("api/v1/", api_urls()),
 ]
+# The demo mailbox exists only where the demo app is installed (never in production).
+if apps.is_installed("candour.demo"):
+    urlpatterns.append(path("demo/", include("candour.demo.urls")))
 
 handler400 = core_views.bad_request
 handler403 = core_views.permission_denied

@@ -7,6 +7,7 @@ from typing import Any
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class GovukForm(forms.Form):
@@ -29,3 +30,17 @@ class GovukModelForm(forms.ModelForm):
         self.helper.disable_csrf = True  # the template's <form> carries the token
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on a form: on the named field when the form has it,
+    otherwise above the form (so it is still in the error summary). A field that already says
+    what is wrong with it is not told twice."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages in error.message_dict.items():
+        field = name if name in form.fields else None
+        if field is not None and form.has_error(field):
+            continue
+        form.add_error(field, messages)

@@ -1,4 +1,5 @@
-"""Request-wide security: body size limit, response headers, default-deny access policy."""
+"""Request-wide handling: body size limit, response headers, default-deny access policy, and
+HTTP methods (HEAD wherever GET works; a GOV.UK page or redirect instead of a bare 405)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 
 from candour.core.access import policy_of
@@ -122,3 +123,81 @@ class ApiProblemMiddleware:
         if response.has_header("Allow"):
             replacement["Allow"] = response["Allow"]
         return replacement
+
+
+# Interfaces that answer errors in their own format (problem+json, FHIR OperationOutcome).
+MACHINE_PREFIXES = ("/api/", "/fhir/")
+
+
+class HeadAsGetMiddleware:
+    """Answer HEAD wherever GET works, with GET's status and headers and no body.
+
+    Many views accept only GET and POST (``require_http_methods``), which refuses HEAD with
+    405; link checkers and monitors send HEAD. Running the request as GET keeps one code path.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = request.META["REQUEST_METHOD"] = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = request.META["REQUEST_METHOD"] = "HEAD"
+        if isinstance(response, StreamingHttpResponse):
+            response.streaming_content = []
+        else:
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
+        return response
+
+
+# A form's address opened directly (a restored tab, a bookmark) goes to the page the form is
+# on, where there is an obvious one: (that page, the URL arguments it takes).
+GET_REDIRECTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "reporting:inbox_reply": ("reporting:inbox", ()),
+    "reporting:inbox_leave": ("reporting:inbox", ()),
+    "reporting:intake_release": ("reporting:intake_report", ("reference",)),
+    "flags:acknowledge": ("flags:notification", ("reference",)),
+    "flags:review_alert": ("flags:alerts", ()),
+    "flags:revoke_client": ("flags:clients", ()),
+    "accounts:sign_out_everywhere": ("accounts:account", ()),
+}
+
+
+class MethodNotAllowedMiddleware:
+    """Replace Django's empty 405 with the form's page (GET) or a GOV.UK page that explains.
+
+    Innermost, after the access policy: a user who may not use the address is still refused
+    (sign-in, 403 or 404) before this runs. The JSON API and FHIR keep their own 405 bodies.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or request.path.startswith(MACHINE_PREFIXES):
+            return response
+        target = _form_page(request) if request.method == "GET" else None
+        if target is not None:
+            return HttpResponseRedirect(target)
+        page = render(request, "errors/405.html", status=405)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page
+
+
+def _form_page(request: HttpRequest) -> str | None:
+    match = request.resolver_match
+    if match is None or match.view_name not in GET_REDIRECTS:
+        return None
+    name, arguments = GET_REDIRECTS[match.view_name]
+    try:
+        return reverse(name, kwargs={key: match.kwargs[key] for key in arguments})
+    except (KeyError, NoReverseMatch):
+        return None  # a renamed route: the explaining page is still right

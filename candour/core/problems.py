@@ -5,10 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 CONTENT_TYPE = "application/problem+json"
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ProblemOut(Schema):
+    """RFC 9457 problem details (sent as application/problem+json), for OpenAPI responses."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[FieldError] | None = None
 
 
 def problem(*, status: int, title: str, detail: str | None = None, **extra: Any) -> JsonResponse:

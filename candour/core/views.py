@@ -1,19 +1,32 @@
-"""Service-wide pages: home, health check, error pages."""
+"""Service-wide pages: the start page or staff home, feedback, health check, error pages."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from candour.core import selectors
-from candour.core.access import public, staff
+from candour.core import notices, selectors
+from candour.core.access import public
 from candour.core.middleware import too_large
 
 
-@staff()
+@public
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """Signed-in staff see their home; anyone else, how to report (no account needed)."""
+    user = request.user
+    if user.is_authenticated and user.is_verified():
+        return render(request, "core/home.html")
+    links = selectors.list_reporting_links()
+    return render(request, "core/start.html", {"reporting_links": links})
+
+
+@public
+def feedback(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "core/feedback.html", {"feedback_email": settings.CANDOUR_FEEDBACK_EMAIL}
+    )
 
 
 @public
@@ -28,12 +41,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @public
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/accessibility.html")
+    context = {
+        "operator": notices.operator(),
+        "idle_timeout_minutes": settings.CANDOUR_IDLE_TIMEOUT_SECONDS // 60,
+    }
+    return render(request, "core/accessibility.html", context)
 
 
 @public
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.html")
+    facts = notices.get_privacy_facts(user=request.user)
+    return render(request, "core/privacy.html", {"facts": facts})
 
 
 @public

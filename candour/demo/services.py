@@ -7,8 +7,11 @@ England) and e-mail addresses use the reserved .example domain.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from candour.accounts.models import Organisation, OrganisationKind, Role, Team, User
@@ -116,22 +119,23 @@ def seed() -> list[DemoAccount]:
 
 # Fictitious children with numbers from the never-issued 999 test range, so no demo flag can
 # ever match a real child. Three per authority: on a plan, in care, and an unborn child's plan
-# recorded against the mother.
+# recorded against the mother. Plans started this many days before the demo is loaded (a
+# fixed date would be "in the future", and refused, on a machine whose clock is earlier).
 DEMO_CHILDREN = {
     "XLA01": [
-        ("9990000018", "Fenwick", "Maisie", "2016-04-12", "CPP", "2026-02-03"),
-        ("9990000026", "Achterberg", "Tobias", "2012-09-30", "LAC", "2024-11-18"),
-        ("9990000034", "Pemberton", "Rhiannon", "1998-01-22", "UNBORN_CPP", "2026-09-01"),
+        ("9990000018", "Fenwick", "Maisie", "2016-04-12", "CPP", 302),
+        ("9990000026", "Achterberg", "Tobias", "2012-09-30", "LAC", 744),
+        ("9990000034", "Pemberton", "Rhiannon", "1998-01-22", "UNBORN_CPP", 92),
     ],
     "XLA02": [
-        ("9990000042", "Oduya", "Kemi", "2019-06-05", "CPP", "2026-05-14"),
-        ("9990000050", "Lindqvist", "Arlo", "2010-12-11", "LAC", "2023-07-07"),
-        ("9990000069", "Marchetti", "Bea", "2001-03-17", "UNBORN_CPP", "2026-10-20"),
+        ("9990000042", "Oduya", "Kemi", "2019-06-05", "CPP", 202),
+        ("9990000050", "Lindqvist", "Arlo", "2010-12-11", "LAC", 1244),
+        ("9990000069", "Marchetti", "Bea", "2001-03-17", "UNBORN_CPP", 43),
     ],
     "XLA03": [
-        ("9990000077", "Thorne", "Isla", "2014-08-23", "CPP", "2026-01-09"),
-        ("9990000085", "Quayle", "Reuben", "2011-02-02", "LAC", "2022-04-30"),
-        ("9990000093", "Sandoval", "Lena", "1995-11-28", "UNBORN_CPP", "2026-08-15"),
+        ("9990000077", "Thorne", "Isla", "2014-08-23", "CPP", 327),
+        ("9990000085", "Quayle", "Reuben", "2011-02-02", "LAC", 1677),
+        ("9990000093", "Sandoval", "Lena", "1995-11-28", "UNBORN_CPP", 109),
     ],
 }
 
@@ -139,7 +143,7 @@ DEMO_CHILDREN = {
 def _seed_flags(manager: User, domain: str, ods: str) -> None:
     """The authority's contact details and its first flag upload (sequence 1)."""
     from candour.flags.models import LocalAuthorityContact
-    from candour.flags.services import apply_upload
+    from candour.flags.services.upload import apply_upload
     from candour.flags.uploads import HEADER
 
     org = manager.organisation
@@ -150,9 +154,10 @@ def _seed_flags(manager: User, domain: str, ods: str) -> None:
         emergency_duty_phone=f"01632 960{ods[-2:]}9",
         notification_email=f"flags@{domain}.example",
     )
+    today = timezone.localdate()
     lines = [",".join(HEADER)] + [
-        f"nhs,{number},{family},{given},{born},{plan},{start},,upsert"
-        for number, family, given, born, plan, start in DEMO_CHILDREN[ods]
+        f"nhs,{number},{family},{given},{born},{plan},{today - timedelta(days=days_ago)},,upsert"
+        for number, family, given, born, plan, days_ago in DEMO_CHILDREN[ods]
     ]
     apply_upload(
         user=manager,
@@ -176,3 +181,11 @@ def demo_accounts() -> list[DemoAccount]:
 
 def demo_reporting_slugs() -> list[str]:
     return list(Programme.objects.order_by("slug").values_list("slug", flat=True))
+
+
+def current_code(*, email: str) -> str | None:
+    """A demo user's current two-factor code (demo mode only), or None without a device."""
+    device = TOTPDevice.objects.filter(user__email=email.strip().lower()).first()
+    if device is None:
+        return None
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"

@@ -21,8 +21,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
 from candour.accounts.models import Organisation, OrganisationKind, Role, User
-from candour.core.problems import problem
-from candour.flags import selectors, services
+from candour.core.problems import ProblemOut, problem
+from candour.flags import selectors
 from candour.flags.models import Notification, SystemClient, Upload
 from candour.flags.schemas import (
     AccessOut,
@@ -32,7 +32,8 @@ from candour.flags.schemas import (
     UploadLineOut,
     UploadOut,
 )
-from candour.reporting.schemas import ProblemOut
+from candour.flags.services import notifications
+from candour.flags.services import upload as upload_service
 
 router = Router(tags=["flags"])
 
@@ -73,7 +74,7 @@ class ClientKeyAuth(HttpBearer):
         return self.authenticate(request, key.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> SystemClient:
-        client = selectors.client_by_key(token)
+        client = selectors.find_client_by_key(token)
         if client is None:
             raise AuthenticationError()
         return client
@@ -103,7 +104,7 @@ def _upload_out(upload: Upload, *, resent: bool) -> UploadOut:
             UploadLineOut(
                 line=line.line_number, result=line.result, field=line.field, message=line.message
             )
-            for line in selectors.lines_of(upload)
+            for line in selectors.list_lines_of(upload)
         ],
         resent=resent,
     )
@@ -156,9 +157,9 @@ def create_upload(
         return data
     # A concurrent resend may slip past this and answer 201 with the earlier result: the
     # result is still right, only `resent` is not.
-    earlier = selectors.upload_by_sequence(organisation_id=organisation.pk, sequence=sequence)
+    earlier = selectors.find_upload_by_sequence(organisation_id=organisation.pk, sequence=sequence)
     try:
-        upload = services.apply_upload(
+        upload = upload_service.apply_upload(
             user=actor, organisation=organisation, sequence=sequence, data=data
         )
     except PermissionDenied as denied:
@@ -177,7 +178,7 @@ def show_upload(
     request: HttpRequest, sequence: int = Path(..., ge=1, le=MAX_SEQUENCE)
 ) -> UploadOut:
     _actor, organisation = _flag_actor(request)
-    upload = selectors.upload_by_sequence(organisation_id=organisation.pk, sequence=sequence)
+    upload = selectors.find_upload_by_sequence(organisation_id=organisation.pk, sequence=sequence)
     if upload is None:
         raise Http404
     return _upload_out(upload, resent=False)
@@ -229,7 +230,7 @@ def list_notifications(
     offset: int = Query(0, ge=0),
 ) -> list[NotificationOut]:
     _actor, organisation = _flag_actor(request)
-    notifications = selectors.notifications_of(
+    notifications = selectors.list_notifications_of(
         organisation_id=organisation.pk, acknowledged=_ACKNOWLEDGED[status]
     )
     return [_notification_out(n) for n in notifications[offset : offset + limit]]
@@ -239,7 +240,9 @@ def _notification(
     request: HttpRequest, reference: UUID
 ) -> tuple[User | SystemClient, Notification]:
     actor, organisation = _flag_actor(request)
-    notification = selectors.notification_of(organisation_id=organisation.pk, reference=reference)
+    notification = selectors.find_notification_of(
+        organisation_id=organisation.pk, reference=reference
+    )
     if notification is None:
         raise Http404
     return actor, notification
@@ -272,7 +275,7 @@ def acknowledge_notification(request: HttpRequest, reference: UUID) -> Acknowled
     if not isinstance(actor, User):
         raise HttpError(403, "A person must acknowledge: sign in as a flag manager")
     try:
-        acknowledged = services.acknowledge(user=actor, notification=notification)
+        acknowledged = notifications.acknowledge(user=actor, notification=notification)
     except PermissionDenied as denied:
         raise HttpError(403, str(denied)) from None
     return AcknowledgedOut(acknowledged=acknowledged)

@@ -25,14 +25,14 @@ from datetime import date
 from http import HTTPStatus
 from typing import Any, Final
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from candour.accounts.models import Organisation, OrganisationKind
+from candour.core import keys
 from candour.core.access import machine, public
-from candour.flags import identifiers, selectors, services
+from candour.flags import identifiers, selectors
 from candour.flags.identifiers import FHIR_SYSTEM_URIS, Identifier, IdentifierSystem
 from candour.flags.models import (
     UNSCHEDULED_SETTINGS,
@@ -44,6 +44,7 @@ from candour.flags.models import (
     Subject,
     SystemClient,
 )
+from candour.flags.services import lookups
 
 CONTENT_TYPE: Final = "application/fhir+json"
 FHIR_VERSION: Final = "4.0.1"
@@ -66,9 +67,6 @@ _PLAN_LABELS: Final[dict[str, str]] = {str(value): str(label) for value, label i
 _SETTING_LABELS: Final[dict[str, str]] = {
     str(value): str(label) for value, label in CareSetting.choices
 }
-# Flag ids are stable for a child's plan but say nothing about the database: a name-based
-# UUID in a namespace only this deployment knows.
-_FLAG_NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_URL, f"candour-flag:{settings.SECRET_KEY}")
 
 # Spine error codes (Spine-ErrorOrWarningCode) CP-IS answers with (§4.3), with their displays.
 _SPINE_DISPLAYS: Final[dict[str, str]] = {
@@ -143,7 +141,7 @@ def outcome_for_status(status: int) -> HttpResponse:
 def _client(request: HttpRequest) -> tuple[SystemClient, str]:
     """The calling system (a health organisation's, key live) and its responsible person."""
     scheme, _, key = request.headers.get("Authorization", "").partition(" ")
-    client = selectors.client_by_key(key.strip()) if scheme.lower() == "bearer" else None
+    client = selectors.find_client_by_key(key.strip()) if scheme.lower() == "bearer" else None
     if client is None:
         raise _Refusal(
             outcome(
@@ -211,14 +209,14 @@ def _identifier(request: HttpRequest, parameter: str) -> Identifier:
             )
         )
     try:
-        return services.parse_identifier(value, system)
+        return lookups.parse_identifier(value, system)
     except identifiers.InvalidIdentifier as invalid:
         raise _Refusal(
             outcome(400, "invalid", invalid.message, spine="INVALID_SEARCH_DATA")
         ) from None
 
 
-def _refused(refusal: services.LookupRefused) -> HttpResponse:
+def _refused(refusal: lookups.LookupRefused) -> HttpResponse:
     if refusal.code == "rate_limited":
         now = timezone.now()
         # Counters are per clock hour (and day); the next hour is the earliest that may pass.
@@ -250,15 +248,15 @@ def search_flags(request: HttpRequest) -> HttpResponse:
     try:
         client, person = _client(request)
         identifier = _identifier(request, "identifier")
-        result = services.look_up(
-            principal=services.Principal.for_client(client, person),
+        result = lookups.look_up(
+            principal=lookups.Principal.for_client(client, person),
             identifier=identifier,
             care_setting=client.care_setting,
             with_history=False,  # the history is the AuditEvent search's answer
         )
     except _Refusal as refusal:
         return refusal.response
-    except services.LookupRefused as refusal:
+    except lookups.LookupRefused as refusal:
         return _refused(refusal)
     subject = result.subject
     if subject is None:
@@ -285,6 +283,13 @@ def search_flags(request: HttpRequest) -> HttpResponse:
     return _searchset(request, entries, len(result.plans))
 
 
+def flag_id(subject: Subject, plan_type: str) -> str:
+    """A Flag's id: stable for a child's plan (and across SECRET_KEY rotation) but saying
+    nothing about the database: a name-based UUID in a namespace only this deployment knows."""
+    namespace = uuid.UUID(bytes=keys.derive("flags.fhir-flag-id")[:16])
+    return str(uuid.uuid5(namespace, f"{subject.pk}:{plan_type}"))
+
+
 def _flag(
     plan: Plan,
     subject: Subject,
@@ -298,7 +303,7 @@ def _flag(
     active = plan.end_date is None or plan.end_date >= today
     return {
         "resourceType": "Flag",
-        "id": str(uuid.uuid5(_FLAG_NAMESPACE, f"{subject.pk}:{plan.plan_type}")),
+        "id": flag_id(subject, plan.plan_type),
         "status": "active" if active else "inactive",
         "category": [
             {
@@ -364,12 +369,12 @@ def search_audit_events(request: HttpRequest) -> HttpResponse:
     try:
         client, person = _client(request)
         identifier = _identifier(request, "entity-identifier")
-        _subject, history = services.view_history(
-            principal=services.Principal.for_client(client, person), identifier=identifier
+        _subject, history = lookups.view_history(
+            principal=lookups.Principal.for_client(client, person), identifier=identifier
         )
     except _Refusal as refusal:
         return refusal.response
-    except services.LookupRefused as refusal:
+    except lookups.LookupRefused as refusal:
         return _refused(refusal)
     base = _base(request)
     entity = {"what": {"identifier": {"system": identifier.system.uri, "value": identifier.value}}}

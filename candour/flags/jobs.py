@@ -18,9 +18,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from candour.accounts.models import Role, User
-from candour.flags import services
-from candour.flags.models import AbuseAlert, LocalAuthorityContact, Notification
+from candour.accounts import selectors as accounts
+from candour.flags import selectors
+from candour.flags.models import LocalAuthorityContact, Notification
+from candour.flags.services import notifications
+from candour.flags.services import retention as flag_retention
 from candour.notifications.models import Job
 from candour.notifications.registry import job_handler
 from candour.notifications.schedule import daily_job
@@ -35,23 +37,8 @@ def _link(name: str, **kwargs: object) -> str:
     return settings.CANDOUR_BASE_URL.rstrip("/") + reverse(name, kwargs=kwargs or None)
 
 
-def _administrators(organisation_id: int) -> list[tuple[str, str]]:
-    """(reference, e-mail) of the organisation's active administrators: the reference keys
-    each e-mail, so a retry after the list changed neither repeats nor skips anyone."""
-    return [
-        (str(reference), email)
-        for reference, email in User.objects.filter(
-            organisation_id=organisation_id, role=Role.ADMINISTRATOR, is_active=True
-        ).values_list("reference", "email")
-    ]
-
-
 def _notification(job: Job) -> Notification | None:
-    return (
-        Notification.objects.select_related("access__subject", "access__organisation", "authority")
-        .filter(reference=job.payload["notification"])
-        .first()
-    )
+    return selectors.find_notification(reference=job.payload["notification"])
 
 
 def webhook_body(notification: Notification) -> bytes:
@@ -109,8 +96,8 @@ def post_webhook(contact: LocalAuthorityContact, notification: Notification) -> 
 @daily_job("flags.retention", at=dt.time(2, 30))
 def retention(job: Job) -> None:
     """Delete flags a year past their last plan's end, and expired lookup counters."""
-    services.purge_expired(today=timezone.localdate())
-    services.purge_counters(now=timezone.now())
+    flag_retention.purge_expired(today=timezone.localdate())
+    flag_retention.purge_counters(now=timezone.now())
 
 
 @job_handler("flags.deliver_notification")
@@ -120,9 +107,9 @@ def deliver_notification(job: Job) -> None:
     notification = _notification(job)
     if notification is None:
         return  # the record was deleted (retention) before delivery
-    contact = LocalAuthorityContact.objects.filter(organisation=notification.authority).first()
+    contact = selectors.find_contact(organisation_id=notification.authority_id)
     # First, so a channel that keeps failing cannot stop the escalation being scheduled.
-    services.schedule_escalation(notification, contact)
+    notifications.schedule_escalation(notification, contact)
     if contact is None:
         return  # in-app inbox only
     if contact.notification_email and notification.emailed_at is None:
@@ -139,10 +126,10 @@ def deliver_notification(job: Job) -> None:
                 "This e-mail says nothing else, on purpose."
             ),
         )
-        services.mark_delivered(notification, "email")
+        notifications.mark_delivered(notification, "email")
     if contact.webhook_url and notification.webhook_delivered_at is None:
         post_webhook(contact, notification)
-        services.mark_delivered(notification, "webhook")
+        notifications.mark_delivered(notification, "webhook")
 
 
 @job_handler("flags.escalate_notification")
@@ -150,13 +137,13 @@ def escalate_notification(job: Job) -> None:
     """When the LA has not acknowledged in time, tell the escalation mailbox (or, without one,
     the authority's administrators)."""
     notification = _notification(job)
-    if notification is None or not services.escalate(notification):
+    if notification is None or not notifications.escalate(notification):
         return
-    contact = LocalAuthorityContact.objects.filter(organisation=notification.authority).first()
+    contact = selectors.find_contact(organisation_id=notification.authority_id)
     recipients = (
         [("mailbox", contact.escalation_email)]
         if contact and contact.escalation_email
-        else _administrators(notification.authority_id)
+        else accounts.list_administrator_addresses(organisation_id=notification.authority_id)
     )
     for key, address in recipients:
         send_email_once(
@@ -176,10 +163,12 @@ def escalate_notification(job: Job) -> None:
 @job_handler("flags.alert_administrators")
 def alert_administrators(job: Job) -> None:
     """Tell an organisation's administrators of a lookup alert (a reference, not the person)."""
-    alert = AbuseAlert.objects.filter(reference=job.payload["alert"]).first()
+    alert = selectors.find_alert(reference=job.payload["alert"])
     if alert is None:
         return
-    for key, address in _administrators(alert.organisation_id):
+    for key, address in accounts.list_administrator_addresses(
+        organisation_id=alert.organisation_id
+    ):
         send_email_once(
             job=job,
             message_key=f"flag-alert-{key}",

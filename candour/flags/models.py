@@ -156,6 +156,7 @@ APPLIED_RESULTS = frozenset({LineResult.LOADED, LineResult.PLAN_ENDED, LineResul
 class Upload(models.Model):
     """One file from a local authority; its sequence number makes a resend harmless."""
 
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="flag_uploads"
     )

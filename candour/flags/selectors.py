@@ -1,16 +1,24 @@
 """Reading flags data, always within the user's own organisation (ADR 0006): another
-organisation's upload, notification, alert or system answers as if it did not exist."""
+organisation's upload, notification, alert or system answers as if it did not exist.
+
+One rule (ADR 0013): ``get_*`` returns the object or raises Http404 (pages, and the JSON
+API, which answers it as problem+json); ``find_*`` returns it or None (FHIR and jobs decide
+for themselves); ``list_*`` returns a queryset."""
 
 from __future__ import annotations
 
 import hmac
 import time
+from typing import TypeVar
 from uuid import UUID
 
 from django.conf import settings
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.http import Http404
 
 from candour.accounts.models import Role, User
+from candour.flags import client_keys
+from candour.flags.client_keys import KEY_PREFIX_LENGTH
 from candour.flags.models import (
     ACCESS_HISTORY_LENGTH,
     APPLIED_RESULTS,
@@ -23,29 +31,37 @@ from candour.flags.models import (
     UploadLine,
 )
 
+T = TypeVar("T")
 
-def uploads_for(*, user: User) -> QuerySet[Upload]:
+
+def list_uploads(*, user: User) -> QuerySet[Upload]:
     """The uploads a flag manager may see: their own local authority's, newest first."""
     if user.role != Role.FLAG_MANAGER:
         return Upload.objects.none()
     return Upload.objects.filter(organisation_id=user.organisation_id).order_by("-sequence")
 
 
-def upload_for(*, user: User, upload_id: int) -> Upload | None:
-    return uploads_for(user=user).filter(pk=upload_id).first()
+def _found(obj: T | None) -> T:
+    if obj is None:
+        raise Http404
+    return obj
 
 
-def upload_by_sequence(*, organisation_id: int, sequence: int) -> Upload | None:
+def get_upload(*, user: User, reference: UUID) -> Upload:
+    return _found(list_uploads(user=user).filter(reference=reference).first())
+
+
+def find_upload_by_sequence(*, organisation_id: int, sequence: int) -> Upload | None:
     return Upload.objects.filter(organisation_id=organisation_id, sequence=sequence).first()
 
 
-def upload_lines(
+def list_upload_lines(
     *, user: User, upload_id: int, refused_first: bool = False
 ) -> QuerySet[UploadLine]:
     """Line results of one of the user's uploads; another organisation's upload has none.
     With `refused_first`, refused lines come before applied ones (each in file order), so the
     problems are on page one."""
-    lines = UploadLine.objects.filter(upload_id=upload_id, upload__in=uploads_for(user=user))
+    lines = UploadLine.objects.filter(upload_id=upload_id, upload__in=list_uploads(user=user))
     if not refused_first:
         return lines.order_by("line_number")
     return lines.annotate(
@@ -57,22 +73,22 @@ def upload_lines(
     ).order_by("applied", "line_number")
 
 
-def lines_of(upload: Upload) -> QuerySet[UploadLine]:
+def list_lines_of(upload: Upload) -> QuerySet[UploadLine]:
     return UploadLine.objects.filter(upload=upload).order_by("line_number")
 
 
-def contact_for(*, organisation_id: int) -> LocalAuthorityContact | None:
+def find_contact(*, organisation_id: int) -> LocalAuthorityContact | None:
     return LocalAuthorityContact.objects.filter(organisation_id=organisation_id).first()
 
 
-def notifications_for(*, user: User) -> QuerySet[Notification]:
+def list_notifications(*, user: User) -> QuerySet[Notification]:
     """A flag manager's inbox: their authority's notifications, unacknowledged first."""
     if user.role != Role.FLAG_MANAGER:
         return Notification.objects.none()
-    return notifications_of(organisation_id=user.organisation_id)
+    return list_notifications_of(organisation_id=user.organisation_id)
 
 
-def notifications_of(
+def list_notifications_of(
     *, organisation_id: int, acknowledged: bool | None = None
 ) -> QuerySet[Notification]:
     """An authority's notifications, unacknowledged first (for its flag managers and, through
@@ -86,15 +102,30 @@ def notifications_of(
     ).order_by(F("acknowledged_at").asc(nulls_first=True), "-created_at")
 
 
-def notification_for(*, user: User, reference: UUID) -> Notification | None:
-    return notifications_for(user=user).filter(reference=reference).first()
+def get_notification(*, user: User, reference: UUID) -> Notification:
+    return _found(list_notifications(user=user).filter(reference=reference).first())
 
 
-def notification_of(*, organisation_id: int, reference: UUID) -> Notification | None:
-    return notifications_of(organisation_id=organisation_id).filter(reference=reference).first()
+def find_notification(*, reference: str | UUID) -> Notification | None:
+    """A notification for its delivery and escalation jobs (None once retention deleted it)."""
+    return (
+        Notification.objects.select_related("access__subject", "access__organisation", "authority")
+        .filter(reference=reference)
+        .first()
+    )
 
 
-def access_history(*, notification: Notification) -> QuerySet[Access]:
+def find_alert(*, reference: str | UUID) -> AbuseAlert | None:
+    return AbuseAlert.objects.filter(reference=reference).first()
+
+
+def find_notification_of(*, organisation_id: int, reference: UUID) -> Notification | None:
+    return (
+        list_notifications_of(organisation_id=organisation_id).filter(reference=reference).first()
+    )
+
+
+def list_access_history(*, notification: Notification) -> QuerySet[Access]:
     """The child's last 25 accesses, silent scheduled reads included, for the authority that
     holds the record (reference sheet F3: the history is visible to health and the LA). The
     caller has already found the notification through `notification_for`."""
@@ -105,7 +136,7 @@ def access_history(*, notification: Notification) -> QuerySet[Access]:
     )
 
 
-def alerts_for(*, user: User) -> QuerySet[AbuseAlert]:
+def list_alerts(*, user: User) -> QuerySet[AbuseAlert]:
     """An administrator's lookup alerts: their own organisation's, unreviewed first."""
     if user.role != Role.ADMINISTRATOR:
         return AbuseAlert.objects.none()
@@ -114,11 +145,11 @@ def alerts_for(*, user: User) -> QuerySet[AbuseAlert]:
     )
 
 
-def alert_for(*, user: User, reference: UUID) -> AbuseAlert | None:
-    return alerts_for(user=user).filter(reference=reference).first()
+def get_alert(*, user: User, reference: UUID) -> AbuseAlert:
+    return _found(list_alerts(user=user).filter(reference=reference).first())
 
 
-def clients_for(*, user: User) -> QuerySet[SystemClient]:
+def list_clients(*, user: User) -> QuerySet[SystemClient]:
     """An administrator's registered systems, newest first."""
     if user.role != Role.ADMINISTRATOR:
         return SystemClient.objects.none()
@@ -127,8 +158,8 @@ def clients_for(*, user: User) -> QuerySet[SystemClient]:
     )
 
 
-def client_for(*, user: User, reference: UUID) -> SystemClient | None:
-    return clients_for(user=user).filter(reference=reference).first()
+def get_client(*, user: User, reference: UUID) -> SystemClient:
+    return _found(list_clients(user=user).filter(reference=reference).first())
 
 
 # Live keys recently seen by this process: key hash -> (client, monotonic expiry). A system
@@ -138,14 +169,12 @@ _KEY_CACHE: dict[str, tuple[SystemClient, float]] = {}
 _KEY_CACHE_MAX = 1024
 
 
-def client_by_key(key: str) -> SystemClient | None:
+def find_client_by_key(key: str) -> SystemClient | None:
     """The live system a key belongs to, or None; compares hashes in constant time."""
-    from candour.flags.services import KEY_PREFIX_LENGTH, hash_key
-
-    prefix = key[:KEY_PREFIX_LENGTH]
-    if len(key) < KEY_PREFIX_LENGTH + 10 or not prefix.startswith("cnd_"):
+    if not client_keys.looks_like_a_key(key):
         return None
-    digest = hash_key(key)
+    prefix = key[:KEY_PREFIX_LENGTH]
+    digest = client_keys.hash_key(key)
     ttl = settings.CANDOUR_FLAGS_KEY_CACHE_SECONDS
     cached = _KEY_CACHE.get(digest)
     if cached is not None and cached[1] > time.monotonic():

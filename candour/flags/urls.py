@@ -8,7 +8,7 @@ urlpatterns = [
     # Local authority flag managers.
     path("flags/uploads/", local_authority.list_uploads, name="uploads"),
     path("flags/uploads/new/", local_authority.new_upload, name="new_upload"),
-    path("flags/uploads/<int:pk>/", local_authority.show_upload, name="upload"),
+    path("flags/uploads/<uuid:reference>/", local_authority.show_upload, name="upload"),
     path("flags/contact/", local_authority.edit_contact, name="contact"),
     path("flags/notifications/", local_authority.list_notifications, name="notifications"),
     path(

@@ -13,28 +13,28 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.utils.crypto import salted_hmac
 from ninja import Header, Router, Status
 from ninja.decorators import decorate_view
 
-from candour.core.problems import problem
+from candour.core import keys
+from candour.core.problems import ProblemOut, problem
 from candour.deidentify.types import KnownEntity
-from candour.reporting import selectors, services
+from candour.reporting import selectors
 from candour.reporting.schemas import (
     IDEMPOTENCY_KEY_MAX_CHARS,
-    ProblemOut,
     ReceiptOut,
     ReportIn,
 )
+from candour.reporting.services import submission as submissions
+from candour.reporting.vocabulary import NARRATIVE_KEYS
 
 router = Router(tags=["reporting"])
 
 _JSON_TYPES = ("application/json",)
-_KEY_SALT = "candour.reporting.api.idempotency-key"
 _KEY_VERSION = "api1:"
 
 # check_submission's error keys, as the fields of the JSON body.
-_FIELD_NAMES = {key: f"narrative.{key}" for key in services.NARRATIVE_KEYS} | {
+_FIELD_NAMES = {key: f"narrative.{key}" for key in NARRATIVE_KEYS} | {
     "contact_email": "contact",
 }
 
@@ -64,8 +64,8 @@ def stored_idempotency_key(*, programme_id: int, key: str, payload: ReportIn) ->
     nobody gets a receipt by guessing another system's key, and the database holds no key a
     case system could match to its own records.
     """
-    scope = salted_hmac(_KEY_SALT, f"{programme_id}:{key}", algorithm="sha256").hexdigest()
-    body = salted_hmac(_KEY_SALT, payload.model_dump_json(), algorithm="sha256").hexdigest()
+    scope = keys.digest("reporting.idempotency", f"scope:{programme_id}:{key}")
+    body = keys.digest("reporting.idempotency", f"body:{payload.model_dump_json()}")
     return f"{_KEY_VERSION}{scope[:32]}:{body[:32]}"
 
 
@@ -73,9 +73,9 @@ def _key_prefix(stored_key: str) -> str:
     return stored_key.rsplit(":", 1)[0] + ":"
 
 
-def _submission(payload: ReportIn) -> services.Submission:
+def _submission(payload: ReportIn) -> submissions.Submission:
     contact = payload.contact
-    return services.Submission(
+    return submissions.Submission(
         kind=payload.kind,
         service_area=payload.service_area,
         occurred_month=payload.occurred_month,
@@ -87,7 +87,7 @@ def _submission(payload: ReportIn) -> services.Submission:
         reporter_role=payload.reporter_role,
         consent_to_publish=payload.consent_to_publish,
         confidentiality=payload.confidentiality,
-        contact=services.Contact(**contact.model_dump()) if contact else services.Contact(),
+        contact=submissions.Contact(**contact.model_dump()) if contact else submissions.Contact(),
         known=[KnownEntity(text=k.text, role=k.role) for k in payload.known],
     )
 
@@ -146,7 +146,7 @@ def submit_report(
         stored_key = stored_idempotency_key(
             programme_id=programme.pk, key=idempotency_key, payload=payload
         )
-        in_use = selectors.idempotency_key_in_use(prefix=_key_prefix(stored_key))
+        in_use = selectors.find_idempotency_key(prefix=_key_prefix(stored_key))
         if in_use is not None and in_use != stored_key:
             return problem(
                 status=422,
@@ -162,7 +162,7 @@ def submit_report(
             )
         replay = in_use is not None
     try:
-        report, receipt = services.submit_report(
+        report, receipt = submissions.submit_report(
             programme=programme,
             submission=_submission(payload),
             idempotency_key=stored_key,
@@ -174,7 +174,7 @@ def submit_report(
             detail="Correct the fields listed in errors and send it again.",
             errors=_field_errors(exc),
         )
-    except services.ReplayExpired:
+    except submissions.ReplayExpired:
         return problem(
             status=409, title="This report was already received; its receipt can no longer be shown"
         )

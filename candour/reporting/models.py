@@ -7,46 +7,20 @@ No field links a report to a user account, an IP address, a user agent or an exa
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 from django.db import models
 
 from candour.accounts.models import Organisation
-
-
-class Kind(models.TextChoices):
-    INCIDENT = "incident", "An incident: something went wrong"
-    NEAR_MISS = "near_miss", "A near miss: something nearly went wrong"
-    GOOD_CATCH = "good_catch", "A good catch: someone noticed and stopped it"
-    UNSAFE_CONDITION = "unsafe_condition", "An unsafe condition: an accident waiting to happen"
-
-
-class ServiceArea(models.TextChoices):
-    FRONT_DOOR = "front_door", "Front door or MASH"
-    ASSESSMENT = "assessment", "Assessment"
-    CHILD_PROTECTION = "child_protection", "Child protection"
-    CHILDREN_IN_CARE = "children_in_care", "Children in care"
-    FOSTERING = "fostering", "Fostering"
-    RESIDENTIAL = "residential", "Residential care"
-    LEAVING_CARE = "leaving_care", "Leaving care"
-    OUT_OF_HOURS = "out_of_hours", "Out of hours"
-    OTHER = "other", "Other"
-
-
-class Harm(models.TextChoices):
-    NONE = "none", "No harm"
-    LOW = "low", "Low harm"
-    MODERATE = "moderate", "Moderate harm"
-    SEVERE = "severe", "Severe harm"
-
-
-class ReporterRole(models.TextChoices):
-    SOCIAL_WORKER = "social_worker", "Social worker"
-    SENIOR_PRACTITIONER = "senior_practitioner", "Senior practitioner or team manager"
-    FAMILY_SUPPORT = "family_support", "Family support or early help worker"
-    RESIDENTIAL_WORKER = "residential_worker", "Residential or foster care worker"
-    BUSINESS_SUPPORT = "business_support", "Business support"
-    OTHER = "other", "Other"
+from candour.reporting.vocabulary import (
+    Confidentiality,
+    Detection,
+    Harm,
+    Kind,
+    ReporterRole,
+    ServiceArea,
+)
 
 
 class Status(models.TextChoices):
@@ -56,23 +30,6 @@ class Status(models.TextChoices):
     RELEASED = "released", "Released for analysis"
     FEEDBACK_GIVEN = "feedback_given", "Feedback given"
     CLOSED = "closed", "Closed"
-
-
-class Confidentiality(models.TextChoices):
-    CONFIDENTIAL = "confidential", "Confidential"
-    ANONYMOUS = "anonymous", "Anonymous"
-
-
-# Free-text answers, in the order the form asks them. Each is encrypted at rest.
-NARRATIVE_FIELDS = (
-    ("what_happened", "What happened"),
-    ("lead_up", "What led up to it"),
-    ("how_noticed", "How it was noticed or caught"),
-    ("what_was_done", "What was done"),
-    ("outcome", "What the outcome was"),
-    ("why", "Why you think it happened"),
-    ("prevention", "What might stop it happening again"),
-)
 
 
 class Programme(models.Model):
@@ -123,6 +80,8 @@ class Report(models.Model):
     narrative_key = models.BinaryField(null=True)
     narrative = models.BinaryField(null=True)
     draft = models.BinaryField(null=True)
+    # The intake officer's saved, unfinished review of the de-identified text.
+    review_draft = models.BinaryField(null=True)
     contact_key = models.BinaryField(null=True)
     contact = models.BinaryField(null=True)
     receipt_sealed = models.BinaryField(null=True)
@@ -145,6 +104,15 @@ class Report(models.Model):
     @property
     def is_shredded(self) -> bool:
         return self.narrative_key is None
+
+    @property
+    def is_intact(self) -> bool:
+        """Its raw narrative can still be opened (its keys are not destroyed)."""
+        return self.narrative_key is not None
+
+    @property
+    def was_released(self) -> bool:
+        return self.released is not None
 
 
 class Message(models.Model):
@@ -182,7 +150,7 @@ class Coding(models.Model):
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="coding")
     scie_patterns = models.JSONField(default=list)
     london_factors = models.JSONField(default=list)
-    detection = models.CharField(max_length=30)
+    detection = models.CharField(max_length=30, choices=Detection.choices)
     mitigation = models.TextField(blank=True)
     harm = models.CharField(max_length=10, choices=Harm.choices)
     synopsis = models.TextField()
@@ -201,6 +169,7 @@ class Disclosure(models.Model):
         APPROVED = "approved", "Approved"
         REFUSED = "refused", "Refused"
 
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="disclosures")
     requested_by_ref = models.CharField(max_length=64)
     reason = models.CharField(max_length=500)

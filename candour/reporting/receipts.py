@@ -7,13 +7,14 @@ guessing of a stolen table slow, and online guessing is throttled (see services)
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import secrets
 
 from argon2.low_level import Type, hash_secret_raw
 from django.conf import settings
+
+from candour.core import keys
 
 DIGITS = 16
 _NON_DIGITS = re.compile(r"[\s-]")
@@ -37,8 +38,7 @@ def normalise(value: str) -> str | None:
 
 
 def _salt() -> bytes:
-    pepper = settings.CANDOUR_RECEIPT_PEPPER or settings.SECRET_KEY
-    return hashlib.sha256(b"candour-receipt:" + pepper.encode()).digest()[:16]
+    return keys.derive("reporting.receipt-salt")[:16]
 
 
 def receipt_hash(receipt: str) -> str:
@@ -60,5 +60,4 @@ def same_hash(a: str, b: str) -> bool:
 
 def attempt_key(receipt: str) -> str:
     """A cheap keyed digest of an attempted receipt, to count attempts per receipt."""
-    key = (settings.CANDOUR_RECEIPT_PEPPER or settings.SECRET_KEY).encode()
-    return hmac.new(key, b"attempt:" + receipt.encode(), hashlib.sha256).hexdigest()
+    return keys.digest("reporting.receipt-attempt", receipt)

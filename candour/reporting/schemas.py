@@ -14,7 +14,7 @@ from django.conf import settings
 from ninja import Field, Schema
 from pydantic import ConfigDict, StringConstraints
 
-from candour.reporting.models import Confidentiality, Harm, Kind, ReporterRole, ServiceArea
+from candour.reporting.vocabulary import Confidentiality, Harm, Kind, ReporterRole, ServiceArea
 
 # Literal types built from the TextChoices values, so OpenAPI lists them as enums (and a
 # new choice in models is a new allowed value here). To the type checker they are str.
@@ -103,18 +103,3 @@ class ReceiptOut(Schema):
         "for a day): they open the reporter's inbox",
         pattern=r"^[0-9]{16}$",
     )
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-
-
-class ProblemOut(Schema):
-    """RFC 9457 problem details (sent as application/problem+json)."""
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str | None = None
-    errors: list[FieldError] | None = None

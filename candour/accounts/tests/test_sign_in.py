@@ -9,9 +9,14 @@ from django.utils import timezone
 from candour.accounts.models import Role, SignInThrottle, User
 from candour.accounts.tests.factories import PASSWORD
 from candour.audit.models import AuditEntry
-from conftest import current_code
+from conftest import UK_JUST_PAST_MIDNIGHT, current_code
 
-pytestmark = pytest.mark.django_db
+# Security codes, lock-outs and idle time all follow the clock: freeze it.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.clock,
+    pytest.mark.time_machine(UK_JUST_PAST_MIDNIGHT),
+]
 
 
 def _password_step(client: Client, email: str, password: str = PASSWORD):
@@ -23,10 +28,10 @@ def test_full_sign_in_needs_password_then_code(client, bob):
     assert response.status_code == 302
     assert response["Location"] == "/sign-in/two-factor"
     # Half signed in: protected pages send the user back to the code step.
-    assert client.get("/")["Location"] == "/sign-in/two-factor"
+    assert client.get("/account")["Location"] == "/sign-in/two-factor"
     response = client.post("/sign-in/two-factor", {"code": current_code(bob)})
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/account").status_code == 200
     assert AuditEntry.objects.filter(
         action="accounts.sign_in", object_ref=str(bob.reference)
     ).exists()
@@ -117,7 +122,7 @@ def test_wrong_codes_count_towards_the_lock(client, bob, settings):
     response = client.post("/sign-in/two-factor", {"code": wrong})
     assert response["Location"] == "/sign-in"
     assert "too many wrong security codes" in client.get("/sign-in").content.decode()
-    assert client.get("/").status_code == 302
+    assert client.get("/account").status_code == 302
 
 
 def test_malformed_code_gets_a_format_error(client, bob):
@@ -157,30 +162,30 @@ def test_sign_out_ends_the_session(signed_in, bob):
     response = client.post("/sign-out")
     assert response.status_code == 200
     assert "You have signed out" in response.content.decode()
-    assert client.get("/").status_code == 302
+    assert client.get("/account").status_code == 302
 
 
 def test_sign_out_needs_post(signed_in, bob):
     client = signed_in(bob)
     assert client.get("/sign-out").status_code == 405
-    assert client.get("/").status_code == 200
+    assert client.get("/account").status_code == 200
 
 
 def test_sign_out_everywhere_ends_other_sessions(signed_in, bob):
     laptop = signed_in(bob)
     phone = signed_in(bob)
-    assert phone.get("/").status_code == 200
+    assert phone.get("/account").status_code == 200
     response = laptop.post("/account/sign-out-everywhere")
     assert response.status_code == 200
-    assert phone.get("/").status_code == 302
-    assert laptop.get("/").status_code == 302
+    assert phone.get("/account").status_code == 302
+    assert laptop.get("/account").status_code == 302
     bob.refresh_from_db()
     assert bob.session_generation == 1
 
 
 def test_idle_session_ends_with_a_clear_page(signed_in, bob, settings):
     client = signed_in(bob)
-    assert client.get("/").status_code == 200
+    assert client.get("/account").status_code == 200
     session = client.session
     session["last_seen"] = (
         int(timezone.now().timestamp()) - settings.CANDOUR_IDLE_TIMEOUT_SECONDS - 5
@@ -195,7 +200,7 @@ def test_idle_session_ends_with_a_clear_page(signed_in, bob, settings):
 
 def test_idle_api_session_gets_problem_json(signed_in, bob, settings):
     client = signed_in(bob)
-    client.get("/")
+    client.get("/account")
     session = client.session
     session["last_seen"] = 0
     session.save()

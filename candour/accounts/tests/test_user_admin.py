@@ -109,7 +109,7 @@ def test_deactivate_ends_sessions_and_reactivate(signed_in, alice, bob):
     admin = signed_in(alice)
     assert admin.get(f"/users/{bob.reference}/deactivate").status_code == 200  # confirm page
     assert admin.post(f"/users/{bob.reference}/deactivate").status_code == 302
-    assert bobs_client.get("/").status_code == 302
+    assert bobs_client.get("/account").status_code == 302
     bob.refresh_from_db()
     assert not bob.is_active
     assert admin.post(f"/users/{bob.reference}/reactivate").status_code == 302

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from candour.config.env import env_bool, env_int, env_list, env_str
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "candour.core.middleware.HeadAsGetMiddleware",
     "candour.core.middleware.ApiProblemMiddleware",
     "candour.core.middleware.RequestSizeLimitMiddleware",
     "candour.core.middleware.ResponseHeadersMiddleware",
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Innermost, so the page it renders passes through every header middleware above.
+    "candour.core.middleware.MethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "candour.config.urls"
@@ -212,6 +216,17 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "candour <no-reply@candour.invalid>")
 CANDOUR_BASE_URL = env_str("CANDOUR_BASE_URL", "http://127.0.0.1:8000")
+# The phase banner's feedback link opens a page that gives this address.
+CANDOUR_FEEDBACK_EMAIL = env_str("CANDOUR_FEEDBACK_EMAIL", "feedback@candour.example")
+if "@" not in CANDOUR_FEEDBACK_EMAIL:
+    raise ImproperlyConfigured(
+        f"CANDOUR_FEEDBACK_EMAIL must be an e-mail address, not {CANDOUR_FEEDBACK_EMAIL!r}."
+    )
+# The demo's local mail sink (candour.demo, started by `manage.py start`): port and Maildir.
+CANDOUR_DEMO_SMTP_PORT = env_int("CANDOUR_DEMO_SMTP_PORT", 8025, minimum=1)
+CANDOUR_DEMO_MAIL_DIR = Path(
+    env_str("CANDOUR_DEMO_MAIL_DIR", str(BASE_DIR / "var" / "demo-mail"))
+).resolve()
 
 # The longest text (characters) the de-identification engine accepts in one go.
 CANDOUR_DEIDENTIFY_MAX_CHARS = env_int("CANDOUR_DEIDENTIFY_MAX_CHARS", 100_000, minimum=1000)
@@ -229,7 +244,10 @@ CANDOUR_RECEIPT_GLOBAL_MAX_FAILURES_PER_MINUTE = env_int(
 )
 CANDOUR_REPORT_FIELD_MAX_CHARS = env_int("CANDOUR_REPORT_FIELD_MAX_CHARS", 20_000, minimum=100)
 
-# Key for the audit log's HMAC chain; production requires its own (see production.py).
+# Roots of candour's own keys (candour.core.keys, ADR 0013); none comes from SECRET_KEY, so
+# rotating SECRET_KEY (with DJANGO_SECRET_KEY_FALLBACKS) leaves API keys, FHIR ids, receipts
+# and the audit chain intact. Production requires each; start-up refuses without them.
+CANDOUR_KEY_SECRET = env_str("CANDOUR_KEY_SECRET", "")
 CANDOUR_AUDIT_KEY = env_str("CANDOUR_AUDIT_KEY", "")
 
 # Child protection flags (issue 5): lookup limits per person (reference: 60 an hour, 200 a day)
@@ -284,3 +302,10 @@ LOGGING = {
         "presidio-anonymizer": {"level": "WARNING"},
     },
 }
+
+# Privacy notice and accessibility statement: who runs this deployment (a processor; each
+# local authority or NHS trust is the controller of its own users' data, reports and flags)
+# and where to write. Blank addresses send people to their own organisation instead.
+CANDOUR_OPERATOR_NAME = env_str("CANDOUR_OPERATOR_NAME", "the organisation that hosts this service")
+CANDOUR_OPERATOR_EMAIL = env_str("CANDOUR_OPERATOR_EMAIL", "")
+CANDOUR_ACCESSIBILITY_EMAIL = env_str("CANDOUR_ACCESSIBILITY_EMAIL", "")

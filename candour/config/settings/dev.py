@@ -1,4 +1,5 @@
-"""Local development on the embedded SQLite database with fictitious demo data."""
+"""Local development (``make dev``: Django's debug server) on the embedded SQLite database
+with fictitious demo data. ``make run`` uses demo.py, which builds on this with DEBUG off."""
 
 from candour.config.settings.base import *  # noqa: F403
 from candour.config.settings.base import INSTALLED_APPS, STORAGES
@@ -20,4 +21,6 @@ INSTALLED_APPS = [*INSTALLED_APPS, "candour.demo"]
 # Fixed, public, dev-only keys: demo data is fictitious.
 CANDOUR_REPORT_KEK = "ZGV2LW9ubHktcmVwb3J0LWtleS1ub3Qtc2VjcmV0ISE="
 CANDOUR_RECEIPT_PEPPER = "dev-only-receipt-pepper"
+CANDOUR_KEY_SECRET = "dev-only-key-secret-not-secret"  # noqa: S105
+CANDOUR_AUDIT_KEY = "dev-only-audit-key-not-secret"
 CANDOUR_FLAGS_ACCEPT_TEST_NUMBERS = True  # demo children have never-issued 999 numbers

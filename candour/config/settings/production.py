@@ -7,6 +7,9 @@ from candour.config.settings.base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+# Rotation: the new key in DJANGO_SECRET_KEY, the old one here until sessions have ended.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
+CANDOUR_KEY_SECRET = env_str("CANDOUR_KEY_SECRET")
 CANDOUR_AUDIT_KEY = env_str("CANDOUR_AUDIT_KEY")
 CANDOUR_REPORT_KEK = env_str("CANDOUR_REPORT_KEK")
 CANDOUR_RECEIPT_PEPPER = env_str("CANDOUR_RECEIPT_PEPPER")

@@ -28,6 +28,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 CANDOUR_REPORT_KEK = "dGVzdC1vbmx5LXJlcG9ydC1rZXktbm90LXNlY3JldCE="
 CANDOUR_RECEIPT_PEPPER = "test-only-receipt-pepper"
+CANDOUR_KEY_SECRET = "test-only-key-secret"  # noqa: S105
+CANDOUR_AUDIT_KEY = "test-only-audit-key"
 # Cheap receipt hashing in tests; production uses Argon2id at 64 MiB.
 CANDOUR_RECEIPT_ARGON2_TIME_COST = 1
 CANDOUR_RECEIPT_ARGON2_MEMORY_KIB = 1024

@@ -30,6 +30,7 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "candour.config.settings.production",
     "DJANGO_SECRET_KEY": "k" * 60 + "-not-a-real-secret-but-long-and-random-enough-9f8e7d",
     "CANDOUR_AUDIT_KEY": "a-separate-audit-chain-key-for-this-test",
+    "CANDOUR_KEY_SECRET": "a-separate-derivation-root-for-this-test",
     "CANDOUR_REPORT_KEK": "c3RhcnR1cC10ZXN0LWtleS1lbmNyeXB0aW9uLWtleSE=",
     "CANDOUR_RECEIPT_PEPPER": "startup-test-pepper",
     "DJANGO_ALLOWED_HOSTS": "candour.example",
@@ -127,3 +128,53 @@ def test_wsgi_refuses_a_database_with_pending_migrations(tmp_path):
     assert result.returncode != 0
     assert "unapplied migration" in result.stderr
     assert "manage.py migrate" in result.stderr
+
+
+def test_production_refuses_to_start_with_the_demo_app(tmp_path):
+    """The demo app serves a public mailbox: production settings (or settings built on them)
+    stop start-up, for manage.py and for the WSGI application alike."""
+    (tmp_path / "with_demo.py").write_text(
+        "from candour.config.settings.production import *  # noqa: F403\n"
+        "from candour.config.settings.production import INSTALLED_APPS\n"
+        "INSTALLED_APPS = [*INSTALLED_APPS, 'candour.demo']\n"
+    )
+    env = {**PRODUCTION, "DJANGO_SETTINGS_MODULE": "with_demo", "PYTHONPATH": str(tmp_path)}
+    message = "candour.demo is in INSTALLED_APPS, but these are production settings"
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert message in result.stderr
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CANDOUR_"))}
+    wsgi = subprocess.run(
+        [sys.executable, "-c", "import candour.config.wsgi"],
+        cwd=ROOT,
+        env={**base, **env, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert wsgi.returncode != 0
+    assert message in wsgi.stderr
+
+
+def test_production_does_not_route_the_demo_mailbox():
+    code = (
+        "from django.test import Client; from django.urls import Resolver404, resolve\n"
+        "try:\n    resolve('/demo/mail'); print('routed')\n"
+        "except Resolver404:\n    print('not routed')\n"
+        # Without collectstatic's manifest: the page's asset URLs need no hashed names here.
+        "from django.conf import settings; from django.test import override_settings\n"
+        "plain = {**settings.STORAGES, 'staticfiles': "
+        "{'BACKEND': 'django.contrib.staticfiles.storage.StaticFilesStorage'}}\n"
+        "with override_settings(STORAGES=plain):\n"
+        "    r = Client().get('/demo/mail', secure=True, HTTP_HOST='candour.example')\n"
+        "print(r.status_code, 'Page not found' in r.content.decode())"
+    )
+    result = _manage("shell", "-c", code, env=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-2:] == ["not routed", "404 True"]
+
+
+def test_a_feedback_address_that_is_not_one_is_named():
+    result = _manage("check", env={**PRODUCTION, "CANDOUR_FEEDBACK_EMAIL": "the team"})
+    assert result.returncode != 0
+    assert "CANDOUR_FEEDBACK_EMAIL must be an e-mail address" in result.stderr

@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 
 from candour.accounts.models import ROLES_BY_KIND, Organisation, OrganisationKind, Role, User
 from candour.demo.services import DEMO_PASSWORD
+from conftest import UK_JUST_PAST_MIDNIGHT
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,8 @@ def test_seed_and_demo_codes_refused_outside_demo_mode(settings):
         call_command("demo_totp", "admin@northbrook.example")
 
 
+@pytest.mark.clock
+@pytest.mark.time_machine(UK_JUST_PAST_MIDNIGHT)  # the code changes every 30 seconds
 def test_demo_totp_prints_the_current_code(settings, capsys):
     settings.CANDOUR_DEMO_MODE = True
     call_command("seed_demo")
@@ -55,13 +58,15 @@ def test_demo_totp_prints_the_current_code(settings, capsys):
     assert code == current_code(User.objects.get(email="ed@riverside-nhs.example"))
 
 
+@pytest.mark.clock
+@pytest.mark.time_machine(UK_JUST_PAST_MIDNIGHT)
 def test_seed_gives_each_authority_flags_a_demo_clinician_can_find(settings):
     """Demo children have never-issued 999 numbers: found where test numbers are accepted
     (dev), and refused as test numbers anywhere else."""
     from candour.demo.services import demo_flag_numbers
-    from candour.flags import services as flags
     from candour.flags.identifiers import InvalidIdentifier
     from candour.flags.models import LocalAuthorityContact, Subject, Upload
+    from candour.flags.services import lookups as lookups_service
 
     settings.CANDOUR_DEMO_MODE = True
     call_command("seed_demo")
@@ -71,13 +76,13 @@ def test_seed_gives_each_authority_flags_a_demo_clinician_can_find(settings):
 
     clinician = User.objects.filter(role=Role.HEALTH_UNSCHEDULED).first()
     settings.CANDOUR_FLAGS_ACCEPT_TEST_NUMBERS = True
-    result = flags.look_up(
-        principal=flags.Principal.for_user(clinician),
-        identifier=flags.parse_identifier(demo_flag_numbers()[0]),
+    result = lookups_service.look_up(
+        principal=lookups_service.Principal.for_user(clinician),
+        identifier=lookups_service.parse_identifier(demo_flag_numbers()[0]),
         care_setting="emergency_department",
     )
     assert result.found
     assert result.contact is not None
     settings.CANDOUR_FLAGS_ACCEPT_TEST_NUMBERS = False
     with pytest.raises(InvalidIdentifier):
-        flags.parse_identifier(demo_flag_numbers()[0])
+        lookups_service.parse_identifier(demo_flag_numbers()[0])

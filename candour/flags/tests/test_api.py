@@ -13,7 +13,6 @@ from django.test import Client
 
 from candour.accounts.models import Organisation, Role, User
 from candour.audit.models import AuditEntry
-from candour.flags import services
 from candour.flags.identifiers import parse
 from candour.flags.models import (
     CareSetting,
@@ -25,6 +24,10 @@ from candour.flags.models import (
     SystemClient,
     Upload,
 )
+from candour.flags.services import clients as clients_service
+from candour.flags.services import lookups as lookups_service
+from candour.flags.services import notifications as notifications_service
+from candour.flags.services import upload as upload_service
 from candour.flags.tests.test_uploads import BAD_CHECK, CHILD, SISTER, csv_bytes, line
 
 pytestmark = pytest.mark.django_db
@@ -58,19 +61,19 @@ def outsider(make_user: Callable[..., User], other_organisation: Organisation) -
 def la_key(make_user: Callable[..., User]) -> str:
     """The main authority's case system."""
     admin = make_user(Role.ADMINISTRATOR)
-    return services.issue_client(user=admin, name="Case system", care_setting="")[1]
+    return clients_service.issue_client(user=admin, name="Case system", care_setting="")[1]
 
 
 @pytest.fixture
 def outsider_key(make_user: Callable[..., User], other_organisation: Organisation) -> str:
     admin = make_user(Role.ADMINISTRATOR, organisation=other_organisation)
-    return services.issue_client(user=admin, name="Eastmere system", care_setting="")[1]
+    return clients_service.issue_client(user=admin, name="Eastmere system", care_setting="")[1]
 
 
 @pytest.fixture
 def ed_client(make_user: Callable[..., User], nhs_organisation: Organisation) -> SystemClient:
     admin = make_user(Role.ADMINISTRATOR, organisation=nhs_organisation)
-    client, _ = services.issue_client(
+    client, _ = clients_service.issue_client(
         user=admin, name="ED system", care_setting=CareSetting.EMERGENCY_DEPARTMENT
     )
     return client
@@ -79,7 +82,7 @@ def ed_client(make_user: Callable[..., User], nhs_organisation: Organisation) ->
 @pytest.fixture
 def nhs_key(make_user: Callable[..., User], nhs_organisation: Organisation) -> str:
     admin = make_user(Role.ADMINISTRATOR, organisation=nhs_organisation)
-    return services.issue_client(
+    return clients_service.issue_client(
         user=admin, name="ED system", care_setting=CareSetting.EMERGENCY_DEPARTMENT
     )[1]
 
@@ -266,8 +269,8 @@ def test_no_or_unknown_credentials_are_401(headers: dict[str, str]) -> None:
 
 def test_revoked_key_is_401(make_user: Callable[..., User]) -> None:
     admin = make_user(Role.ADMINISTRATOR)
-    client, key = services.issue_client(user=admin, name="Case system", care_setting="")
-    services.revoke_client(user=admin, client=client)
+    client, key = clients_service.issue_client(user=admin, name="Case system", care_setting="")
+    clients_service.revoke_client(user=admin, client=client)
     problem_of(send_csv(keyed(key), FILE), 401)
 
 
@@ -287,9 +290,9 @@ def notification(
     manager: User, organisation: Organisation, ed_client: SystemClient
 ) -> Notification:
     """An emergency department's system looked CHILD up: the authority is told."""
-    services.apply_upload(user=manager, organisation=organisation, sequence=1, data=FILE)
-    services.look_up(
-        principal=services.Principal.for_client(ed_client, "Dr Nia Evans"),
+    upload_service.apply_upload(user=manager, organisation=organisation, sequence=1, data=FILE)
+    lookups_service.look_up(
+        principal=lookups_service.Principal.for_client(ed_client, "Dr Nia Evans"),
         identifier=parse(CHILD),
         care_setting="",
     )
@@ -319,8 +322,8 @@ def test_notifications_list_what_the_authority_needs(
 def test_notifications_filter_by_status_and_list_unacknowledged_first(
     notification: Notification, ed_client: SystemClient, signed_in, manager: User
 ) -> None:
-    services.look_up(
-        principal=services.Principal.for_client(ed_client, "Dr Ben Okafor"),
+    lookups_service.look_up(
+        principal=lookups_service.Principal.for_client(ed_client, "Dr Ben Okafor"),
         identifier=parse(CHILD),
         care_setting="",
     )
@@ -329,7 +332,7 @@ def test_notifications_filter_by_status_and_list_unacknowledged_first(
     listed = [item["reference"] for item in client.get(NOTIFICATIONS).json()]
     assert listed == [str(newer.reference), str(notification.reference)]
 
-    services.acknowledge(user=manager, notification=newer)
+    notifications_service.acknowledge(user=manager, notification=newer)
     listed = [item["reference"] for item in client.get(NOTIFICATIONS).json()]
     assert listed == [str(notification.reference), str(newer.reference)]
     unacknowledged = client.get(NOTIFICATIONS, {"status": "unacknowledged"}).json()

@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 
 from candour.accounts.models import Organisation
 from candour.audit.models import AuditEntry
-from candour.flags import services
 from candour.flags.models import (
     PLAN_TYPE_BY_SNOMED,
     SNOMED_CODES,
@@ -20,6 +19,8 @@ from candour.flags.models import (
     PlanType,
     Subject,
 )
+from candour.flags.services import retention as retention_service
+from conftest import UK_JUST_PAST_MIDNIGHT
 
 TODAY = date(2026, 11, 26)
 
@@ -108,7 +109,7 @@ def ended(organisation: Organisation, days_ago: int, identifier: str = "40000000
 def test_purge_at_365_days_not_364(organisation) -> None:
     kept = ended(organisation, 364, "4000000004")
     gone = ended(organisation, 365, "4000000012")
-    assert services.purge_expired(today=TODAY) == 1
+    assert retention_service.purge_expired(today=TODAY) == 1
     assert Subject.objects.filter(pk=kept.pk).exists()
     assert not Subject.objects.filter(pk=gone.pk).exists()
     assert not Plan.objects.filter(subject_id=gone.pk).exists()
@@ -124,32 +125,34 @@ def test_purge_waits_for_the_last_plan(organisation) -> None:
         start_date=date(2020, 1, 1),
         end_date=TODAY - timedelta(days=100),
     )
-    assert services.purge_expired(today=TODAY) == 0
+    assert retention_service.purge_expired(today=TODAY) == 0
 
 
 def test_purge_keeps_subject_with_an_open_plan(organisation) -> None:
     subject = ended(organisation, 400)
     Plan.objects.create(subject=subject, plan_type=PlanType.LAC, start_date=date(2020, 1, 1))
-    assert services.purge_expired(today=TODAY) == 0
+    assert retention_service.purge_expired(today=TODAY) == 0
     assert Subject.objects.filter(pk=subject.pk).exists()
 
 
 def test_purge_subject_without_plans_by_last_update(organisation) -> None:
     kept = make_subject(organisation, "4000000004", updated_on=TODAY - timedelta(days=364))
     gone = make_subject(organisation, "4000000012", updated_on=TODAY - timedelta(days=365))
-    assert services.purge_expired(today=TODAY) == 1
+    assert retention_service.purge_expired(today=TODAY) == 1
     assert Subject.objects.filter(pk=kept.pk).exists()
     assert not Subject.objects.filter(pk=gone.pk).exists()
 
 
 def test_nothing_to_purge_writes_no_audit(db) -> None:
-    assert services.purge_expired(today=TODAY) == 0
+    assert retention_service.purge_expired(today=TODAY) == 0
     assert not AuditEntry.objects.filter(action="flags.retention.purged").exists()
 
 
-def test_retention_command(organisation) -> None:
+@pytest.mark.clock
+@pytest.mark.time_machine(UK_JUST_PAST_MIDNIGHT)  # it purges what is due by today
+def test_retention_runs_by_hand_as_the_day_s_daily_job(organisation) -> None:
     ended(organisation, 2000)
     out = StringIO()
-    call_command("flags_retention", stdout=out)
-    assert "Deleted 1 flag subject" in out.getvalue()
+    call_command("run_daily_jobs", "flags.retention", stdout=out)
+    assert "Ran today's flags.retention" in out.getvalue()
     assert not Subject.objects.exists()

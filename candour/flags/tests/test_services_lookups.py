@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from candour.accounts.models import Organisation, Role, User
 from candour.audit.models import AuditEntry
-from candour.flags import selectors, services
+from candour.flags import selectors
 from candour.flags.identifiers import parse
 from candour.flags.models import (
     AbuseAlert,
@@ -30,12 +31,24 @@ from candour.flags.models import (
     Notification,
     Subject,
 )
+from candour.flags.services import clients as clients_service
+from candour.flags.services import contact as contact_service
+from candour.flags.services import lookups as lookups_service
+from candour.flags.services import notifications as notifications_service
+from candour.flags.services import retention as retention_service
+from candour.flags.services import upload as upload_service
 from candour.flags.tests.test_uploads import CHILD, SISTER, csv_bytes, line
 from candour.notifications.models import Job, JobStatus
 from candour.notifications.services import run_due_jobs
 from candour.notifications.tests.test_email import SmtpServer, body_of
+from conftest import UK_JUST_PAST_MIDNIGHT
 
-pytestmark = pytest.mark.django_db
+# Lookups count against hourly and daily limits: freeze the clock so no test straddles an hour.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.clock,
+    pytest.mark.time_machine(UK_JUST_PAST_MIDNIGHT),
+]
 
 ED = CareSetting.EMERGENCY_DEPARTMENT
 GP = CareSetting.GP_IN_HOURS
@@ -50,7 +63,7 @@ def manager(make_user: Callable[..., User]) -> User:
 @pytest.fixture
 def flagged(manager: User, organisation: Organisation) -> Subject:
     """CHILD on a child protection plan and in care, held by `organisation`."""
-    services.apply_upload(
+    upload_service.apply_upload(
         user=manager,
         organisation=organisation,
         sequence=1,
@@ -77,9 +90,11 @@ def gp(make_user: Callable[..., User], nhs_organisation: Organisation) -> User:
     return make_user(Role.HEALTH_SCHEDULED, organisation=nhs_organisation, full_name="Jo Clarke")
 
 
-def look(user: User, number: str = CHILD, setting: str = ED) -> services.LookupResult:
-    return services.look_up(
-        principal=services.Principal.for_user(user), identifier=parse(number), care_setting=setting
+def look(user: User, number: str = CHILD, setting: str = ED) -> lookups_service.LookupResult:
+    return lookups_service.look_up(
+        principal=lookups_service.Principal.for_user(user),
+        identifier=parse(number),
+        care_setting=setting,
     )
 
 
@@ -122,7 +137,7 @@ def test_a_failure_after_the_access_leaves_no_access_and_no_notification(
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("audit store unavailable")
 
-    monkeypatch.setattr(services.audit, "record", broken)
+    monkeypatch.setattr(lookups_service.audit, "record", broken)
     with pytest.raises(RuntimeError):
         look(clinician)
     assert not Access.objects.exists()
@@ -171,7 +186,7 @@ def test_a_miss_is_audited_without_the_number(clinician: User, flagged: Subject)
         assert NOT_HELD not in text
         assert CHILD not in text
     # The digest lets an auditor ask about one number: the same number, the same reference.
-    assert entry.object_ref == services.identifier_ref(parse(NOT_HELD))
+    assert entry.object_ref == lookups_service.identifier_ref(parse(NOT_HELD))
 
 
 @pytest.mark.parametrize(
@@ -191,7 +206,7 @@ def test_role_decides_who_may_look_and_from_which_setting(
     code: str,
 ) -> None:
     user = make_user(role, organisation=nhs_organisation)
-    with pytest.raises(services.LookupRefused) as refused:
+    with pytest.raises(lookups_service.LookupRefused) as refused:
         look(user, setting=setting)
     assert refused.value.code == code
     assert not AuditEntry.objects.filter(action__startswith="flags.lookup").exists()
@@ -204,7 +219,7 @@ def test_person_hourly_limit_refuses_audits_and_alerts_once(
     for _ in range(3):
         look(clinician)
     for _ in range(2):
-        with pytest.raises(services.LookupRefused) as refused:
+        with pytest.raises(lookups_service.LookupRefused) as refused:
             look(clinician)
         assert refused.value.code == "rate_limited"
 
@@ -221,7 +236,7 @@ def test_person_daily_limit(flagged: Subject, clinician: User, settings: Setting
     settings.CANDOUR_FLAGS_PERSON_DAILY_LIMIT = 2
     look(clinician)
     look(clinician, NOT_HELD)
-    with pytest.raises(services.LookupRefused):
+    with pytest.raises(lookups_service.LookupRefused):
         look(clinician)
     assert AbuseAlert.objects.get().period.startswith("d")
 
@@ -259,14 +274,14 @@ def nhs_admin(make_user: Callable[..., User], nhs_organisation: Organisation) ->
 
 
 def test_system_client_names_the_responsible_person(flagged: Subject, nhs_admin: User) -> None:
-    client, key = services.issue_client(user=nhs_admin, name="ED system", care_setting=ED)
+    client, key = clients_service.issue_client(user=nhs_admin, name="ED system", care_setting=ED)
     assert key.startswith(client.key_prefix)
     assert key not in client.key_hash
-    assert selectors.client_by_key(key) == client
-    assert selectors.client_by_key(key[:-1] + ("x" if key[-1] != "x" else "y")) is None
+    assert selectors.find_client_by_key(key) == client
+    assert selectors.find_client_by_key(key[:-1] + ("x" if key[-1] != "x" else "y")) is None
 
-    principal = services.Principal.for_client(client, "Charge Nurse Okafor")
-    result = services.look_up(principal=principal, identifier=parse(CHILD), care_setting=GP)
+    principal = lookups_service.Principal.for_client(client, "Charge Nurse Okafor")
+    result = lookups_service.look_up(principal=principal, identifier=parse(CHILD), care_setting=GP)
 
     assert result.access is not None
     assert result.access.person_name == "Charge Nurse Okafor"
@@ -274,32 +289,32 @@ def test_system_client_names_the_responsible_person(flagged: Subject, nhs_admin:
     assert result.access.unscheduled  # the system's setting, not the declared one
     assert Notification.objects.count() == 1
 
-    services.revoke_client(user=nhs_admin, client=client)
+    clients_service.revoke_client(user=nhs_admin, client=client)
     client.refresh_from_db()
-    assert selectors.client_by_key(key) is None
-    with pytest.raises(services.LookupRefused):
-        services.look_up(principal=principal, identifier=parse(CHILD), care_setting=ED)
+    assert selectors.find_client_by_key(key) is None
+    with pytest.raises(lookups_service.LookupRefused):
+        lookups_service.look_up(principal=principal, identifier=parse(CHILD), care_setting=ED)
 
 
 def test_system_limits_are_per_system(flagged: Subject, nhs_admin: User) -> None:
-    client, _ = services.issue_client(
+    client, _ = clients_service.issue_client(
         user=nhs_admin, name="111", care_setting=CareSetting.NHS_111, hourly_limit=1
     )
-    principal = services.Principal.for_client(client, "Duty clinician")
-    services.look_up(principal=principal, identifier=parse(CHILD), care_setting="")
-    with pytest.raises(services.LookupRefused):
-        services.look_up(principal=principal, identifier=parse(CHILD), care_setting="")
+    principal = lookups_service.Principal.for_client(client, "Duty clinician")
+    lookups_service.look_up(principal=principal, identifier=parse(CHILD), care_setting="")
+    with pytest.raises(lookups_service.LookupRefused):
+        lookups_service.look_up(principal=principal, identifier=parse(CHILD), care_setting="")
     assert AbuseAlert.objects.get().principal == f"client:{client.pk}"
 
 
 def test_only_health_organisations_clients_look_up(
     flagged: Subject, alice: User, organisation: Organisation
 ) -> None:
-    client, _ = services.issue_client(user=alice, name="Case system", care_setting=ED)
+    client, _ = clients_service.issue_client(user=alice, name="Case system", care_setting=ED)
     assert client.care_setting == ""  # a local authority's system uploads, it does not look
-    with pytest.raises(services.LookupRefused):
-        services.look_up(
-            principal=services.Principal.for_client(client, "Someone"),
+    with pytest.raises(lookups_service.LookupRefused):
+        lookups_service.look_up(
+            principal=lookups_service.Principal.for_client(client, "Someone"),
             identifier=parse(CHILD),
             care_setting=ED,
         )
@@ -309,14 +324,14 @@ def test_only_administrators_issue_and_revoke_keys(
     make_user: Callable[..., User], nhs_organisation: Organisation, nhs_admin: User, alice: User
 ) -> None:
     with pytest.raises(PermissionDenied):
-        services.issue_client(
+        clients_service.issue_client(
             user=make_user(Role.HEALTH_UNSCHEDULED, organisation=nhs_organisation),
             name="x",
             care_setting=ED,
         )
-    client, _ = services.issue_client(user=nhs_admin, name="ED", care_setting=ED)
+    client, _ = clients_service.issue_client(user=nhs_admin, name="ED", care_setting=ED)
     with pytest.raises(PermissionDenied):
-        services.revoke_client(user=alice, client=client)  # another organisation's admin
+        clients_service.revoke_client(user=alice, client=client)  # another organisation's admin
 
 
 # --- acknowledgement, escalation and delivery --------------------------------------------------
@@ -333,11 +348,12 @@ def test_only_the_responsible_authority_acknowledges_once(
     notification = Notification.objects.get()
     outsider = make_user(Role.FLAG_MANAGER, organisation=other_organisation)
     with pytest.raises(PermissionDenied):
-        services.acknowledge(user=outsider, notification=notification)
-    assert selectors.notification_for(user=outsider, reference=notification.reference) is None
+        notifications_service.acknowledge(user=outsider, notification=notification)
+    with pytest.raises(Http404):
+        selectors.get_notification(user=outsider, reference=notification.reference)
 
-    assert services.acknowledge(user=manager, notification=notification) is True
-    assert services.acknowledge(user=manager, notification=notification) is False
+    assert notifications_service.acknowledge(user=manager, notification=notification) is True
+    assert notifications_service.acknowledge(user=manager, notification=notification) is False
     notification.refresh_from_db()
     assert notification.acknowledged_by == manager
 
@@ -437,7 +453,7 @@ def receiver() -> Iterator[str]:
 def test_webhook_is_signed_retried_and_email_not_repeated(
     flagged: Subject, clinician: User, manager: User, smtp: SmtpServer, receiver: str
 ) -> None:
-    contact = services.update_contact(
+    contact = contact_service.update_contact(
         user=manager,
         display_name="Northbrook",
         office_hours_phone="",
@@ -497,7 +513,7 @@ def test_acknowledged_notification_does_not_escalate(
 ) -> None:
     LocalAuthorityContact.objects.update(escalation_email="edt-lead@northbrook.example")
     look(clinician)
-    services.acknowledge(user=manager, notification=Notification.objects.get())
+    notifications_service.acknowledge(user=manager, notification=Notification.objects.get())
     run_due_jobs()  # delivery, which schedules the escalation
     make_due("flags.escalate_notification")
     run_due_jobs()
@@ -520,7 +536,7 @@ def test_alert_emails_the_administrators_a_reference(
 ) -> None:
     settings.CANDOUR_FLAGS_PERSON_HOURLY_LIMIT = 1
     look(clinician)
-    with pytest.raises(services.LookupRefused):
+    with pytest.raises(lookups_service.LookupRefused):
         look(clinician)
     run_due_jobs()
     [message] = smtp.mailbox.messages
@@ -540,18 +556,20 @@ def test_contact_requires_emergency_phone_and_rotates_secret(manager: User) -> N
         "escalate_after_minutes": 60,
     }
     with pytest.raises(ValueError, match="emergency"):
-        services.update_contact(user=manager, emergency_duty_phone=" ", webhook_url="", **fields)
-    first = services.update_contact(
+        contact_service.update_contact(
+            user=manager, emergency_duty_phone=" ", webhook_url="", **fields
+        )
+    first = contact_service.update_contact(
         user=manager, emergency_duty_phone="0300", webhook_url="https://a.example/h", **fields
     ).webhook_secret
-    same = services.update_contact(
+    same = contact_service.update_contact(
         user=manager, emergency_duty_phone="0300", webhook_url="https://a.example/h", **fields
     ).webhook_secret
-    moved = services.update_contact(
+    moved = contact_service.update_contact(
         user=manager, emergency_duty_phone="0300", webhook_url="https://b.example/h", **fields
     ).webhook_secret
     assert first == same != moved
-    cleared = services.update_contact(
+    cleared = contact_service.update_contact(
         user=manager, emergency_duty_phone="0300", webhook_url="", **fields
     )
     assert cleared.webhook_secret == ""
@@ -564,7 +582,7 @@ def test_retention_deletes_access_history_and_notifications_with_the_subject(
     flagged: Subject, clinician: User, manager: User, organisation: Organisation
 ) -> None:
     look(clinician)
-    services.apply_upload(
+    upload_service.apply_upload(
         user=manager,
         organisation=organisation,
         sequence=2,
@@ -574,8 +592,8 @@ def test_retention_deletes_access_history_and_notifications_with_the_subject(
             line(SISTER),
         ),
     )
-    assert services.purge_expired(today=date(2025, 6, 1) + timedelta(days=364)) == 0
-    assert services.purge_expired(today=date(2025, 6, 1) + timedelta(days=365)) == 1
+    assert retention_service.purge_expired(today=date(2025, 6, 1) + timedelta(days=364)) == 0
+    assert retention_service.purge_expired(today=date(2025, 6, 1) + timedelta(days=365)) == 1
     assert not Subject.objects.filter(identifier=CHILD).exists()
     assert not Access.objects.exists()
     assert not Notification.objects.exists()
@@ -587,7 +605,7 @@ def test_retention_deletes_access_history_and_notifications_with_the_subject(
 def test_expired_counters_are_purged(flagged: Subject, clinician: User) -> None:
     look(clinician)
     assert LookupCounter.objects.count() == 2
-    assert services.purge_counters(now=timezone.now() + timedelta(days=2)) == 2
+    assert retention_service.purge_counters(now=timezone.now() + timedelta(days=2)) == 2
 
 
 def test_a_checked_key_is_trusted_for_the_cache_lifetime_only(
@@ -597,22 +615,22 @@ def test_a_checked_key_is_trusted_for_the_cache_lifetime_only(
     from django.test.utils import CaptureQueriesContext
 
     settings.CANDOUR_FLAGS_KEY_CACHE_SECONDS = 5
-    client, key = services.issue_client(user=nhs_admin, name="ED", care_setting=ED)
-    assert selectors.client_by_key(key) == client
+    client, key = clients_service.issue_client(user=nhs_admin, name="ED", care_setting=ED)
+    assert selectors.find_client_by_key(key) == client
     with CaptureQueriesContext(connection) as queries:
-        assert selectors.client_by_key(key) == client
+        assert selectors.find_client_by_key(key) == client
     assert len(queries.captured_queries) == 0
 
     # Revoked by another process: this one notices once its entry expires.
     type(client).objects.filter(pk=client.pk).update(revoked_at=timezone.now())
-    assert selectors.client_by_key(key) == client
+    assert selectors.find_client_by_key(key) == client
     clock = selectors.time.monotonic() + 6
     monkeypatch.setattr(selectors.time, "monotonic", lambda: clock)
-    assert selectors.client_by_key(key) is None
+    assert selectors.find_client_by_key(key) is None
 
 
 def test_revoking_in_this_process_stops_the_key_at_once(nhs_admin: User) -> None:
-    client, key = services.issue_client(user=nhs_admin, name="ED", care_setting=ED)
-    assert selectors.client_by_key(key) == client
-    services.revoke_client(user=nhs_admin, client=client)
-    assert selectors.client_by_key(key) is None
+    client, key = clients_service.issue_client(user=nhs_admin, name="ED", care_setting=ED)
+    assert selectors.find_client_by_key(key) == client
+    clients_service.revoke_client(user=nhs_admin, client=client)
+    assert selectors.find_client_by_key(key) is None

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
 from candour.accounts.models import Organisation, Role, User
 from candour.audit.models import AuditEntry
-from candour.flags import services, uploads
+from candour.flags import uploads
 from candour.flags.models import FileResult, LineResult, Plan, Subject, Upload, UploadLine
+from candour.flags.services import upload as upload_service
+from conftest import UK_JUST_PAST_MIDNIGHT
 
 HEADER = ",".join(uploads.HEADER)
 CHILD = "4000000004"
@@ -51,7 +52,7 @@ def upload(manager: User, organisation: Organisation) -> Callable[..., Upload]:
     counter = iter(range(1, 1000))
 
     def send(data: bytes, sequence: int | None = None) -> Upload:
-        return services.apply_upload(
+        return upload_service.apply_upload(
             user=manager,
             organisation=organisation,
             sequence=sequence if sequence is not None else next(counter),
@@ -177,10 +178,6 @@ def test_nothing_loaded(upload) -> None:
 # --- each line result ------------------------------------------------------------------------
 
 
-def future() -> str:
-    return (timezone.localdate() + timedelta(days=1)).isoformat()
-
-
 @pytest.mark.parametrize(
     ("row", "result", "field"),
     [
@@ -201,8 +198,6 @@ def future() -> str:
         (line(born="2015-02-30"), LineResult.INVALID_DATE, "date_of_birth"),
         (line(end="20250301"), LineResult.INVALID_DATE, "plan_end"),
         (line(end="2025-01-09"), LineResult.DATE_INCONSISTENT, "plan_end"),
-        (line(start=future()), LineResult.DATE_INCONSISTENT, "plan_start"),
-        (line(born=future()), LineResult.DATE_INCONSISTENT, "date_of_birth"),
         (line(born="2025-02-01"), LineResult.DATE_INCONSISTENT, "plan_start"),
         (line(plan="XYZ"), LineResult.UNKNOWN_PLAN_TYPE, "plan_type"),
         (line(action="merge"), LineResult.UNKNOWN_ACTION, "action"),
@@ -215,6 +210,23 @@ def test_line_refused(upload, row, result, field) -> None:
     assert message.startswith("Line 2")
     assert field in message
     assert not Subject.objects.exists()
+
+
+# Dates after today are refused. The rows are built when the tests are collected, so "today"
+# is a fixed day: 1 July in the UK at 00:30 BST, when it is still 30 June in UTC.
+@pytest.mark.clock
+@pytest.mark.time_machine(UK_JUST_PAST_MIDNIGHT)
+@pytest.mark.parametrize(
+    ("row", "result", "field"),
+    [
+        (line(start="2027-07-01"), LineResult.LOADED, ""),
+        (line(born="2027-07-01", start="2027-07-01"), LineResult.LOADED, ""),
+        (line(start="2027-07-02"), LineResult.DATE_INCONSISTENT, "plan_start"),
+        (line(born="2027-07-02"), LineResult.DATE_INCONSISTENT, "date_of_birth"),
+    ],
+)
+def test_dates_are_checked_against_today_in_the_uk(upload, row, result, field) -> None:
+    assert results(upload(csv_bytes(row))) == [(2, result, field)]
 
 
 def test_unborn_plan_against_mother_born_before_is_fine(upload) -> None:
@@ -298,7 +310,7 @@ def test_subject_of_another_authority_is_refused(
     upload, make_user, other_organisation: Organisation
 ) -> None:
     other = make_user(Role.FLAG_MANAGER, organisation=other_organisation)
-    services.apply_upload(
+    upload_service.apply_upload(
         user=other, organisation=other_organisation, sequence=1, data=csv_bytes(line())
     )
     done = upload(csv_bytes(line(plan="LAC")))
@@ -350,7 +362,7 @@ def test_malformed_upload_uses_up_its_sequence(upload) -> None:
 def test_sequences_are_per_organisation(upload, make_user, other_organisation) -> None:
     upload(csv_bytes(line()), sequence=1)
     other = make_user(Role.FLAG_MANAGER, organisation=other_organisation)
-    done = services.apply_upload(
+    done = upload_service.apply_upload(
         user=other, organisation=other_organisation, sequence=1, data=csv_bytes(line(SISTER))
     )
     assert done.result == FileResult.ALL_LOADED
@@ -360,14 +372,16 @@ def test_sequences_are_per_organisation(upload, make_user, other_organisation) -
 def test_wrong_role_refused(make_user, organisation, role) -> None:
     user = make_user(role)
     with pytest.raises(PermissionDenied):
-        services.apply_upload(user=user, organisation=organisation, sequence=1, data=csv_bytes())
+        upload_service.apply_upload(
+            user=user, organisation=organisation, sequence=1, data=csv_bytes()
+        )
     assert not Upload.objects.exists()
 
 
 def test_other_organisations_flag_manager_refused(make_user, organisation, other_organisation):
     outsider = make_user(Role.FLAG_MANAGER, organisation=other_organisation)
     with pytest.raises(PermissionDenied):
-        services.apply_upload(
+        upload_service.apply_upload(
             user=outsider, organisation=organisation, sequence=1, data=csv_bytes(line())
         )
     assert not Upload.objects.exists()
@@ -377,7 +391,9 @@ def test_other_organisations_flag_manager_refused(make_user, organisation, other
 def test_inactive_flag_manager_refused(make_user, organisation) -> None:
     user = make_user(Role.FLAG_MANAGER, is_active=False)
     with pytest.raises(PermissionDenied):
-        services.apply_upload(user=user, organisation=organisation, sequence=1, data=csv_bytes())
+        upload_service.apply_upload(
+            user=user, organisation=organisation, sequence=1, data=csv_bytes()
+        )
 
 
 def test_one_audit_entry_per_upload_with_counts_only(upload, organisation) -> None:
@@ -430,11 +446,11 @@ def test_selectors_keep_to_own_organisation(upload, make_user, other_organisatio
     outsider = make_user(Role.FLAG_MANAGER, organisation=other_organisation)
     practitioner = make_user(Role.PRACTITIONER)
     manager = User.objects.get(role=Role.FLAG_MANAGER, organisation=mine.organisation)
-    assert list(selectors.uploads_for(user=manager)) == [mine]
-    assert not selectors.uploads_for(user=outsider).exists()
-    assert not selectors.uploads_for(user=practitioner).exists()
-    assert selectors.upload_lines(user=manager, upload_id=mine.pk).count() == 1
-    assert not selectors.upload_lines(user=outsider, upload_id=mine.pk).exists()
+    assert list(selectors.list_uploads(user=manager)) == [mine]
+    assert not selectors.list_uploads(user=outsider).exists()
+    assert not selectors.list_uploads(user=practitioner).exists()
+    assert selectors.list_upload_lines(user=manager, upload_id=mine.pk).count() == 1
+    assert not selectors.list_upload_lines(user=outsider, upload_id=mine.pk).exists()
 
 
 def test_an_end_before_the_held_start_is_refused_even_with_a_wrong_start_on_the_line(

@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from candour.accounts.models import Organisation, OrganisationKind, Role, User
 from candour.accounts.tests.factories import OrganisationFactory
-from candour.flags import selectors, services
+from candour.flags import selectors
 from candour.flags.models import AbuseAlert, AlertKind, CareSetting, SystemClient
+from candour.flags.services import clients as clients_service
+from candour.flags.services import lookups as lookups_service
 
 ALERTS = reverse("flags:alerts")
 CLIENTS = reverse("flags:clients")
@@ -55,7 +57,7 @@ def make_alert() -> Callable[..., AbuseAlert]:
 
 
 def issue(user: User, name: str = "ED record", setting: str = "") -> tuple[SystemClient, str]:
-    return services.issue_client(
+    return clients_service.issue_client(
         user=user, name=name, care_setting=setting or CareSetting.EMERGENCY_DEPARTMENT
     )
 
@@ -86,7 +88,7 @@ def test_a_persons_alert_links_to_their_user_page(
     signed_in, nhs_admin, nhs_organisation, make_user, make_alert
 ):
     looker = make_user(Role.HEALTH_UNSCHEDULED, organisation=nhs_organisation)
-    make_alert(nhs_organisation, label=services.Principal.for_user(looker).label)
+    make_alert(nhs_organisation, label=lookups_service.Principal.for_user(looker).label)
     make_alert(nhs_organisation, label="system ED record (cnd_1234abcd)")
     page = signed_in(nhs_admin).get(ALERTS).content.decode()
     href = reverse("accounts:show_user", kwargs={"reference": looker.reference})
@@ -101,7 +103,8 @@ def test_alerts_list_is_paginated_by_50(signed_in, nhs_admin, nhs_organisation, 
     client = signed_in(nhs_admin)
     first = client.get(ALERTS).content.decode()
     assert first.count("-x</td>") == 50
-    assert "Page 1 of 2" in first
+    assert 'aria-current="page">1</a>' in first
+    assert 'href="?page=2"' in first
     second = client.get(ALERTS, {"page": 2}).content.decode()
     assert second.count("-x</td>") == 1
 
@@ -141,9 +144,11 @@ def test_reviewing_an_unknown_alert_is_404(signed_in, nhs_admin):
     assert signed_in(nhs_admin).post(url).status_code == 404
 
 
-def test_review_is_post_only(signed_in, nhs_admin, nhs_organisation, make_alert):
+def test_review_by_get_goes_back_to_the_alerts(signed_in, nhs_admin, nhs_organisation, make_alert):
     alert = make_alert(nhs_organisation)
-    assert signed_in(nhs_admin).get(review_url(alert)).status_code == 405
+    response = signed_in(nhs_admin).get(review_url(alert))
+    assert response.status_code == 302
+    assert response["Location"] == ALERTS
     alert.refresh_from_db()
     assert alert.reviewed_at is None
 
@@ -180,7 +185,7 @@ def test_issuing_shows_the_key_once_and_the_list_shows_only_its_prefix(
     page = response.content.decode()
     key = page.split('<strong class="candour-secret">')[1].split("</strong>")[0]
     assert key.startswith(system.key_prefix)
-    assert selectors.client_by_key(key) == system
+    assert selectors.find_client_by_key(key) == system
     assert "Authorization: Bearer &lt;key&gt;" in page
     assert "X-Responsible-Person" in page
     assert "GET /fhir/Flag?identifier=https://fhir.nhs.uk/Id/nhs-number|&lt;number&gt;" in page
@@ -303,7 +308,7 @@ def test_revoke_stops_the_key(signed_in, nhs_admin):
     assert response.headers["Location"] == CLIENTS
     system.refresh_from_db()
     assert system.revoked_at is not None
-    assert selectors.client_by_key(key) is None
+    assert selectors.find_client_by_key(key) is None
     page = client.get(CLIENTS).content.decode()
     assert "The key for ED record has been revoked" in page
     assert "Revoked</strong>" in page
@@ -323,12 +328,14 @@ def test_revoking_another_organisations_system_is_404(signed_in, nhs_admin, char
     assert signed_in(charlie).post(revoke_url(system)).status_code == 404
     system.refresh_from_db()
     assert system.revoked_at is None
-    assert selectors.client_by_key(key) == system
+    assert selectors.find_client_by_key(key) == system
 
 
-def test_revoke_is_post_only(signed_in, nhs_admin):
+def test_revoke_by_get_revokes_nothing(signed_in, nhs_admin):
     system, _ = issue(nhs_admin)
-    assert signed_in(nhs_admin).get(revoke_url(system)).status_code == 405
+    response = signed_in(nhs_admin).get(revoke_url(system))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("flags:clients")
     system.refresh_from_db()
     assert system.revoked_at is None
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from candour.accounts.models import Organisation, OrganisationKind, Role, User
 from candour.accounts.tests.factories import OrganisationFactory
 from candour.audit.models import AuditEntry
-from candour.flags import identifiers, services, uploads
+from candour.flags import identifiers, uploads
 from candour.flags.models import (
     SCHEDULED_SETTINGS,
     UNSCHEDULED_SETTINGS,
@@ -25,6 +25,9 @@ from candour.flags.models import (
     LocalAuthorityContact,
     Notification,
 )
+from candour.flags.services import lookups as lookups_service
+from candour.flags.services import upload as upload_service
+from conftest import UK_JUST_PAST_MIDNIGHT
 
 URL = reverse("flags:lookup")
 CHILD = "4000000004"
@@ -82,7 +85,9 @@ def flagged(make_user: Callable[..., User], organisation: Organisation) -> Organ
             "",
         ]
     ).encode()
-    upload = services.apply_upload(user=manager, organisation=organisation, sequence=1, data=data)
+    upload = upload_service.apply_upload(
+        user=manager, organisation=organisation, sequence=1, data=data
+    )
     assert upload.lines_applied == 2
     LocalAuthorityContact.objects.create(
         organisation=organisation,
@@ -130,9 +135,20 @@ def test_not_found_says_so_and_that_concerns_may_remain(signed_in, clinician):
     response = look_up(signed_in(clinician), UNKNOWN)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "No child protection plan or looked-after record found" in page
-    assert "does not mean there are no concerns" in page
-    assert "safeguarding procedures" in page
+    assert (
+        '<h1 class="govuk-heading-l">No child protection plan or looked-after record found' in page
+    )
+    assert "400 000 0012" in page
+    # Neutral, not the green "success" panel that reads as "all clear" in an emergency.
+    assert "govuk-panel" not in page
+    assert "govuk-notification-banner--success" not in page
+    assert "No record does not mean there is no concern about this child." in page
+    assert "known to children's social care" in page
+    assert "by an authority that does not share its records here" in page
+    assert "follow your local safeguarding procedures" in page
+    assert "named nurse or named doctor for safeguarding children" in page
+    assert "emergency duty team" in page
+    assert "call the police on 999" in page
     assert reverse("flags:lookup") in page  # "Look up another child"
     assert not Access.objects.exists()
     assert not Notification.objects.exists()
@@ -142,8 +158,8 @@ def test_found_shows_plans_contact_subject_and_earlier_accesses(
     signed_in, clinician, scheduled, flagged
 ):
     # An earlier, silent lookup by a colleague appears in the history shown next.
-    services.look_up(
-        principal=services.Principal.for_user(scheduled),
+    lookups_service.look_up(
+        principal=lookups_service.Principal.for_user(scheduled),
         identifier=identifiers.parse(CHILD),
         care_setting=GP,
     )
@@ -163,6 +179,12 @@ def test_found_shows_plans_contact_subject_and_earlier_accesses(
     assert "Ada Okonkwo" in page
     assert "4 May 2016" in page
     assert "Previous accesses (last 25)" in page
+    # The identity check comes before the plans: a plan read against the wrong child is worse.
+    check_child = page.index("Check this is the right child")
+    assert check_child < page.index("Ada Okonkwo") < page.index("4 May 2016")
+    assert page.index("4 May 2016") < page.index("This child has a current plan.")
+    assert page.index("4 May 2016") < page.index("Child protection plan")
+    assert page.index("4 May 2016") < page.index('href="tel:01632960999"')
     history = page.split("Previous accesses (last 25)")[1]
     assert "Sam Schoolnurse" in history
     assert "Health user (scheduled care)" in history
@@ -241,9 +263,11 @@ def test_scheduled_user_cannot_pick_an_unscheduled_setting(signed_in, scheduled,
 
 def test_a_care_setting_refusal_is_shown_on_the_radios(signed_in, clinician, monkeypatch):
     def refuse(**kwargs: object) -> None:
-        raise services.LookupRefused("care_setting", "Select the care setting you are in now.")
+        raise lookups_service.LookupRefused(
+            "care_setting", "Select the care setting you are in now."
+        )
 
-    monkeypatch.setattr(services, "look_up", refuse)
+    monkeypatch.setattr(lookups_service, "look_up", refuse)
     response = look_up(signed_in(clinician))
     assert response.status_code == 400
     assert '<a href="#id_care_setting_1">Select the care setting you are in now.</a>' in (
@@ -253,12 +277,14 @@ def test_a_care_setting_refusal_is_shown_on_the_radios(signed_in, clinician, mon
 
 def test_a_forbidden_refusal_is_403(signed_in, clinician, monkeypatch):
     def refuse(**kwargs: object) -> None:
-        raise services.LookupRefused("forbidden", "Your role does not allow looking up.")
+        raise lookups_service.LookupRefused("forbidden", "Your role does not allow looking up.")
 
-    monkeypatch.setattr(services, "look_up", refuse)
+    monkeypatch.setattr(lookups_service, "look_up", refuse)
     assert look_up(signed_in(clinician)).status_code == 403
 
 
+@pytest.mark.clock
+@pytest.mark.time_machine(UK_JUST_PAST_MIDNIGHT)  # so the lookups share one clock hour
 def test_rate_limit_refuses_with_429_and_alerts_administrators(
     signed_in, clinician, flagged, nhs_organisation, settings
 ):
@@ -280,6 +306,8 @@ def test_rate_limit_refuses_with_429_and_alerts_administrators(
 # --- Personal data stays out of URLs and the audit log ----------------------------------------
 
 
+@pytest.mark.clock
+@pytest.mark.time_machine(UK_JUST_PAST_MIDNIGHT)  # so the lookups share one clock hour
 def test_the_number_never_reaches_the_audit_log(signed_in, clinician, flagged, settings):
     settings.CANDOUR_FLAGS_PERSON_HOURLY_LIMIT = 3
     client = signed_in(clinician)

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candour.accounts.models import Organisation, Role, User
-from candour.flags import services, uploads
-from candour.flags.forms_local_authority import UploadForm
+from candour.flags import uploads
+from candour.flags.forms.local_authority import UploadForm
 from candour.flags.identifiers import check_digit, parse
 from candour.flags.models import (
     Access,
@@ -26,6 +26,10 @@ from candour.flags.models import (
     Subject,
     Upload,
 )
+from candour.flags.services import contact as contact_service
+from candour.flags.services import lookups as lookups_service
+from candour.flags.services import notifications as notifications_service
+from candour.flags.services import upload as upload_service
 
 HEADER = ",".join(uploads.HEADER)
 CHILD = "4000000004"
@@ -118,7 +122,7 @@ def as_manager(signed_in: Callable[[User], Client], manager: User) -> Client:
 
 @pytest.fixture
 def upload(manager: User, organisation: Organisation) -> Upload:
-    return services.apply_upload(
+    return upload_service.apply_upload(
         user=manager, organisation=organisation, sequence=1, data=csv_bytes(line())
     )
 
@@ -126,8 +130,8 @@ def upload(manager: User, organisation: Organisation) -> Upload:
 @pytest.fixture
 def notification(upload: Upload, health_user: User) -> Notification:
     """An emergency department looks up the child the authority uploaded."""
-    result = services.look_up(
-        principal=services.Principal.for_user(health_user),
+    result = lookups_service.look_up(
+        principal=lookups_service.Principal.for_user(health_user),
         identifier=parse(CHILD),
         care_setting=CareSetting.EMERGENCY_DEPARTMENT,
     )
@@ -146,7 +150,7 @@ def test_each_page_renders_for_a_flag_manager(as_manager, upload, notification) 
     pages = {
         UPLOADS: "Uploads",
         NEW_UPLOAD: "Upload a file",
-        reverse("flags:upload", kwargs={"pk": upload.pk}): "Upload 1",
+        reverse("flags:upload", kwargs={"reference": upload.reference}): "Upload 1",
         CONTACT: "Contact details for clinicians",
         NOTIFICATIONS: "Access notifications",
         reverse(
@@ -169,7 +173,7 @@ def test_uploads_list_is_empty_at_first(as_manager) -> None:
 
 
 def test_uploads_list_shows_each_upload_with_its_counts(as_manager, manager, organisation) -> None:
-    services.apply_upload(
+    upload_service.apply_upload(
         user=manager,
         organisation=organisation,
         sequence=7,
@@ -177,7 +181,7 @@ def test_uploads_list_shows_each_upload_with_its_counts(as_manager, manager, org
     )
     html = as_manager.get(UPLOADS).content.decode()
     upload = Upload.objects.get(sequence=7)
-    assert f'href="{reverse("flags:upload", kwargs={"pk": upload.pk})}"' in html
+    assert f'href="{reverse("flags:upload", kwargs={"reference": upload.reference})}"' in html
     assert "Some lines loaded" in html
     cells = re.findall(r"govuk-table__cell--numeric\">(\d+)<", html)
     assert cells == ["2", "1", "1"]
@@ -186,7 +190,7 @@ def test_uploads_list_shows_each_upload_with_its_counts(as_manager, manager, org
 
 def test_new_upload_suggests_the_next_sequence_number(as_manager, manager, organisation) -> None:
     assert 'value="1"' in as_manager.get(NEW_UPLOAD).content.decode()
-    services.apply_upload(user=manager, organisation=organisation, sequence=41, data=b"")
+    upload_service.apply_upload(user=manager, organisation=organisation, sequence=41, data=b"")
     html = as_manager.get(NEW_UPLOAD).content.decode()
     assert 'name="sequence" value="42"' in html
     assert "The next unused number is 42." in html
@@ -199,7 +203,7 @@ def test_a_valid_file_is_applied_and_its_results_shown(as_manager, organisation)
     response = send(as_manager, csv_bytes(line(), line(SISTER)), sequence=1)
     upload = Upload.objects.get(organisation=organisation, sequence=1)
     assert response.status_code == 302
-    assert response["Location"] == reverse("flags:upload", kwargs={"pk": upload.pk})
+    assert response["Location"] == reverse("flags:upload", kwargs={"reference": upload.reference})
     assert upload.result == FileResult.ALL_LOADED
     assert Subject.objects.filter(identifier__in=[CHILD, SISTER]).count() == 2
 
@@ -247,7 +251,7 @@ def test_a_malformed_file_shows_why_and_applies_nothing(as_manager) -> None:
 def test_a_resent_sequence_number_is_not_applied_again(as_manager, upload) -> None:
     response = send(as_manager, csv_bytes(line(SISTER)), sequence=1)
     assert response.status_code == 302
-    assert response["Location"] == reverse("flags:upload", kwargs={"pk": upload.pk})
+    assert response["Location"] == reverse("flags:upload", kwargs={"reference": upload.reference})
     assert not Subject.objects.filter(identifier=SISTER).exists()
     assert Upload.objects.count() == 1
 
@@ -263,11 +267,13 @@ def test_a_resent_sequence_number_is_not_applied_again(as_manager, upload) -> No
 
 
 def test_a_resend_notice_is_not_shown_on_another_page(as_manager, manager, upload) -> None:
-    other = services.apply_upload(
+    other = upload_service.apply_upload(
         user=manager, organisation=upload.organisation, sequence=2, data=csv_bytes(line())
     )
     response = send(as_manager, csv_bytes(line()), sequence=1)
-    assert banner(as_manager.get(reverse("flags:upload", kwargs={"pk": other.pk}))) == ""
+    assert (
+        banner(as_manager.get(reverse("flags:upload", kwargs={"reference": other.reference}))) == ""
+    )
     assert banner(as_manager.get(response["Location"])).startswith("Sequence number 1")
 
 
@@ -326,11 +332,11 @@ def test_a_request_over_the_limit_is_refused_site_wide(as_manager) -> None:
 def test_a_long_upload_is_paginated(as_manager, manager, organisation) -> None:
     many = numbers(501)
     lines = [line(number) for number in many] + [line(BAD_CHECK)]
-    upload = services.apply_upload(
+    upload = upload_service.apply_upload(
         user=manager, organisation=organisation, sequence=1, data=csv_bytes(*lines)
     )
     assert upload.lines_total == 502
-    path = reverse("flags:upload", kwargs={"pk": upload.pk})
+    path = reverse("flags:upload", kwargs={"reference": upload.reference})
     first = as_manager.get(path).content.decode()
     assert 'class="govuk-pagination"' in first
     assert first.count('<tr class="govuk-table__row">') == 1 + 500  # header row and lines
@@ -343,7 +349,9 @@ def test_a_long_upload_is_paginated(as_manager, manager, organisation) -> None:
 
 
 def test_a_short_upload_has_no_pagination(as_manager, upload) -> None:
-    html = as_manager.get(reverse("flags:upload", kwargs={"pk": upload.pk})).content.decode()
+    html = as_manager.get(
+        reverse("flags:upload", kwargs={"reference": upload.reference})
+    ).content.decode()
     assert "govuk-pagination" not in html
 
 
@@ -476,7 +484,7 @@ def test_a_webhook_gets_a_signing_secret_shown_on_the_page(as_manager, organisat
 
 
 def test_contact_form_shows_saved_details(as_manager, manager) -> None:
-    services.update_contact(
+    contact_service.update_contact(
         user=manager,
         display_name="Front door",
         office_hours_phone="",
@@ -519,9 +527,9 @@ def test_notifications_list_shows_a_lookup_by_an_emergency_department(
 def test_unacknowledged_notifications_come_first(
     as_manager, manager, notification, health_user
 ) -> None:
-    services.acknowledge(user=manager, notification=notification)
-    later = services.look_up(
-        principal=services.Principal.for_user(health_user),
+    notifications_service.acknowledge(user=manager, notification=notification)
+    later = lookups_service.look_up(
+        principal=lookups_service.Principal.for_user(health_user),
         identifier=parse(CHILD),
         care_setting=CareSetting.NHS_111,
     )
@@ -595,9 +603,13 @@ def test_acknowledge_works_once(as_manager, manager, notification) -> None:
     assert notification.acknowledged_at == first_time
 
 
-def test_acknowledge_is_post_only(as_manager, notification) -> None:
+def test_acknowledge_by_get_goes_back_to_the_notification(as_manager, notification) -> None:
     acknowledge = reverse("flags:acknowledge", kwargs={"reference": notification.reference})
-    assert as_manager.get(acknowledge).status_code == 405
+    response = as_manager.get(acknowledge)
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "flags:notification", kwargs={"reference": notification.reference}
+    )
     notification.refresh_from_db()
     assert notification.acknowledged_at is None
 
@@ -607,7 +619,10 @@ def test_acknowledge_is_post_only(as_manager, notification) -> None:
 
 def test_outsider_cannot_see_another_authoritys_upload(signed_in, outsider, upload) -> None:
     client = signed_in(outsider)
-    assert client.get(reverse("flags:upload", kwargs={"pk": upload.pk})).status_code == 404
+    assert (
+        client.get(reverse("flags:upload", kwargs={"reference": upload.reference})).status_code
+        == 404
+    )
     assert "Your authority has not uploaded any files yet." in client.get(UPLOADS).content.decode()
     # Their own sequence numbers start from 1, whatever other authorities have sent.
     assert 'name="sequence" value="1"' in client.get(NEW_UPLOAD).content.decode()
@@ -638,7 +653,7 @@ def test_outsider_upload_applies_to_their_own_authority(signed_in, outsider, upl
     client = signed_in(outsider)
     response = send(client, csv_bytes(line(SISTER)), sequence=1)
     created = Upload.objects.get(organisation=outsider.organisation, sequence=1)
-    assert response["Location"] == reverse("flags:upload", kwargs={"pk": created.pk})
+    assert response["Location"] == reverse("flags:upload", kwargs={"reference": created.reference})
     assert banner(client.get(response["Location"])) == ""  # not a resend of the other's 1
 
 
@@ -655,7 +670,7 @@ def test_other_roles_are_refused_every_page(
     gets = [
         UPLOADS,
         NEW_UPLOAD,
-        reverse("flags:upload", kwargs={"pk": upload.pk}),
+        reverse("flags:upload", kwargs={"reference": upload.reference}),
         CONTACT,
         NOTIFICATIONS,
         reverse("flags:notification", kwargs=reference),
@@ -681,13 +696,12 @@ def test_notification_page_shows_the_child_s_access_history_including_silent_rea
 ) -> None:
     """The authority sees every access to its child, scheduled ones too (CP-IS F3), and
     nothing about another authority's children."""
-    from candour.flags import services
     from candour.flags.identifiers import parse
     from candour.flags.models import CareSetting
 
     gp = make_user(Role.HEALTH_SCHEDULED, organisation=nhs_organisation, full_name="Jo Practice")
-    services.look_up(
-        principal=services.Principal.for_user(gp),
+    lookups_service.look_up(
+        principal=lookups_service.Principal.for_user(gp),
         identifier=parse(CHILD),
         care_setting=CareSetting.GP_IN_HOURS,
     )

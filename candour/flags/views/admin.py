@@ -13,8 +13,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,9 +23,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from candour.accounts.current import current_user
 from candour.accounts.models import OrganisationKind, Role, User
 from candour.core.access import staff
-from candour.flags import selectors, services
-from candour.flags.forms_admin import SystemClientForm
+from candour.core.pagination import paginate
+from candour.flags import selectors
+from candour.flags.forms.admin import SystemClientForm
 from candour.flags.models import AbuseAlert, AlertKind
+from candour.flags.services import alerts, clients
 
 ADMIN = Role.ADMINISTRATOR
 PAGE_SIZE = 50
@@ -88,11 +89,12 @@ def _alert_rows(alerts: list[AbuseAlert]) -> list[AlertRow]:
 def list_alerts(request: HttpRequest) -> HttpResponse:
     """Who reached a lookup limit or missed many times: a reference, looked up in Users."""
     user = current_user(request)
-    page = Paginator(selectors.alerts_for(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
+    pagination = paginate(request, selectors.list_alerts(user=user), per_page=PAGE_SIZE)
+    page = pagination.page
     return render(
         request,
         "flags/admin/alerts.html",
-        {"page": page, "rows": _alert_rows(list(page.object_list))},
+        {"page": page, "pagination": pagination, "rows": _alert_rows(list(page.object_list))},
     )
 
 
@@ -100,10 +102,8 @@ def list_alerts(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review_alert(request: HttpRequest, reference: UUID) -> HttpResponse:
     user = current_user(request)
-    alert = selectors.alert_for(user=user, reference=reference)
-    if alert is None:
-        raise Http404
-    if services.review_alert(user=user, alert=alert):
+    alert = selectors.get_alert(user=user, reference=reference)
+    if alerts.review_alert(user=user, alert=alert):
         messages.success(request, "Alert marked as reviewed")
     else:
         messages.success(request, "That alert had already been reviewed")
@@ -122,7 +122,7 @@ def list_clients(request: HttpRequest) -> HttpResponse:
         request,
         "flags/admin/clients.html",
         {
-            "clients": list(selectors.clients_for(user=user)),
+            "clients": list(selectors.list_clients(user=user)),
             "can_register": _can_register(user),
             "health": user.organisation.kind == OrganisationKind.NHS,
         },
@@ -147,7 +147,7 @@ def new_client(request: HttpRequest) -> HttpResponse:
         )
     data = form.cleaned_data
     try:
-        client, key = services.issue_client(
+        client, key = clients.issue_client(
             user=user,
             name=data["name"],
             care_setting=data.get("care_setting", ""),
@@ -170,12 +170,10 @@ def new_client(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke_client(request: HttpRequest, reference: UUID) -> HttpResponse:
     user = current_user(request)
-    client = selectors.client_for(user=user, reference=reference)
-    if client is None:
-        raise Http404
+    client = selectors.get_client(user=user, reference=reference)
     if client.revoked_at is not None:
         messages.success(request, f"The key for {client.name} had already been revoked")
     else:
-        services.revoke_client(user=user, client=client)
+        clients.revoke_client(user=user, client=client)
         messages.success(request, f"The key for {client.name} has been revoked")
     return redirect("flags:clients")

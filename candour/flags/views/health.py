@@ -21,9 +21,9 @@ from django.views.decorators.http import require_http_methods
 from candour.accounts.current import current_user
 from candour.accounts.models import Role
 from candour.core.access import staff
-from candour.flags import services
-from candour.flags.forms_health import LookupForm
+from candour.flags.forms.health import LookupForm
 from candour.flags.models import Plan, PlanType
+from candour.flags.services import lookups
 
 # The last care setting chosen, so a clinician on a shift need not pick it every time. It is
 # not personal data about the child.
@@ -75,7 +75,7 @@ def _form_page(
     )
 
 
-def _result_page(request: HttpRequest, result: services.LookupResult) -> HttpResponse:
+def _result_page(request: HttpRequest, result: lookups.LookupResult) -> HttpResponse:
     if not result.found or result.subject is None:
         return render(request, "flags/health/not_found.html", {"result": result})
     subject = result.subject
@@ -100,7 +100,7 @@ def _result_page(request: HttpRequest, result: services.LookupResult) -> HttpRes
 def look_up(request: HttpRequest) -> HttpResponse:
     """Ask for the number and care setting; answer in the same response, never by redirect."""
     user = current_user(request)
-    allowed = services.LOOKUP_SETTINGS.get(user.role, frozenset())
+    allowed = lookups.LOOKUP_SETTINGS.get(user.role, frozenset())
     notifies = user.role == Role.HEALTH_UNSCHEDULED
     if request.method != "POST":
         remembered = request.session.get(SETTING_SESSION_KEY)
@@ -114,12 +114,12 @@ def look_up(request: HttpRequest) -> HttpResponse:
     care_setting: str = form.cleaned_data["care_setting"]
     request.session[SETTING_SESSION_KEY] = care_setting
     try:
-        result = services.look_up(
-            principal=services.Principal.for_user(user),
+        result = lookups.look_up(
+            principal=lookups.Principal.for_user(user),
             identifier=form.cleaned_data["identifier"],
             care_setting=care_setting,
         )
-    except services.LookupRefused as refusal:
+    except lookups.LookupRefused as refusal:
         if refusal.code == "rate_limited":
             return render(
                 request, "flags/health/refused.html", {"message": refusal.message}, status=429

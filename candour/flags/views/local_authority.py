@@ -10,13 +10,10 @@ only ever in a page, never in a URL.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -24,10 +21,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from candour.accounts.current import current_user
 from candour.accounts.models import Role
 from candour.core.access import staff
-from candour.flags import selectors, services, uploads
-from candour.flags.forms_local_authority import ContactForm, UploadForm
+from candour.core.pagination import paginate
+from candour.flags import selectors, uploads
+from candour.flags.forms.local_authority import ContactForm, UploadForm
 from candour.flags.identifiers import IdentifierSystem
 from candour.flags.models import APPLIED_RESULTS, Notification
+from candour.flags.services import contact as contact_service
+from candour.flags.services import notifications
+from candour.flags.services import upload as upload_service
 
 FLAG_MANAGER = Role.FLAG_MANAGER
 LINES_PER_PAGE = 500
@@ -49,17 +50,6 @@ def _notice_for(request: HttpRequest) -> str | None:
     return str(notice.get("text", ""))
 
 
-def _page(request: HttpRequest, items: QuerySet[Any], per_page: int) -> Page[Any]:
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
-
-
-def _page_links(page: Page[Any]) -> list[int | str]:
-    """Page numbers for the GOV.UK pagination component, with "…" for the gaps."""
-    if not page.has_other_pages():
-        return []
-    return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
-
-
 # --- Uploads ----------------------------------------------------------------------------------
 
 
@@ -70,12 +60,12 @@ def list_uploads(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "flags/local_authority/uploads.html",
-        {"uploads": list(selectors.uploads_for(user=user))},
+        {"uploads": list(selectors.list_uploads(user=user))},
     )
 
 
 def _next_sequence(request: HttpRequest) -> int:
-    latest = selectors.uploads_for(user=current_user(request)).first()  # highest sequence
+    latest = selectors.list_uploads(user=current_user(request)).first()  # highest sequence
     return latest.sequence + 1 if latest else 1
 
 
@@ -89,16 +79,16 @@ def new_upload(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         sequence: int = form.cleaned_data["sequence"]
-        earlier = selectors.upload_by_sequence(
+        earlier = selectors.find_upload_by_sequence(
             organisation_id=user.organisation_id, sequence=sequence
         )
-        upload = services.apply_upload(
+        upload = upload_service.apply_upload(
             user=user,
             organisation=user.organisation,
             sequence=sequence,
             data=form.cleaned_data["file"].read(),
         )
-        target = reverse("flags:upload", kwargs={"pk": upload.pk})
+        target = reverse("flags:upload", kwargs={"reference": upload.reference})
         if earlier is not None:
             _notify_next(
                 request,
@@ -118,23 +108,21 @@ def new_upload(request: HttpRequest) -> HttpResponse:
 
 @staff(FLAG_MANAGER)
 @require_safe
-def show_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def show_upload(request: HttpRequest, reference: UUID) -> HttpResponse:
     user = current_user(request)
-    upload = selectors.upload_for(user=user, upload_id=pk)
-    if upload is None:
-        raise Http404
-    page = _page(
+    upload = selectors.get_upload(user=user, reference=reference)
+    pagination = paginate(
         request,
-        selectors.upload_lines(user=user, upload_id=upload.pk, refused_first=True),
-        LINES_PER_PAGE,
+        selectors.list_upload_lines(user=user, upload_id=upload.pk, refused_first=True),
+        per_page=LINES_PER_PAGE,
     )
     return render(
         request,
         "flags/local_authority/upload.html",
         {
             "upload": upload,
-            "page": page,
-            "page_links": _page_links(page),
+            "page": pagination.page,
+            "pagination": pagination,
             "notice": _notice_for(request),
             "applied_results": APPLIED_RESULTS,
         },
@@ -148,7 +136,7 @@ def show_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit_contact(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    contact = selectors.contact_for(organisation_id=user.organisation_id)
+    contact = selectors.find_contact(organisation_id=user.organisation_id)
     initial = {
         "display_name": contact.display_name if contact else user.organisation.name,
         "office_hours_phone": contact.office_hours_phone if contact else "",
@@ -157,12 +145,14 @@ def edit_contact(request: HttpRequest) -> HttpResponse:
         "webhook_url": contact.webhook_url if contact else "",
         "escalation_email": contact.escalation_email if contact else "",
         "escalate_after_minutes": (
-            contact.escalate_after_minutes if contact else services.DEFAULT_ESCALATE_AFTER_MINUTES
+            contact.escalate_after_minutes
+            if contact
+            else notifications.DEFAULT_ESCALATE_AFTER_MINUTES
         ),
     }
     form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = services.update_contact(user=user, **form.cleaned_data)
+        saved = contact_service.update_contact(user=user, **form.cleaned_data)
         messages.success(
             request,
             "Contact details saved. The webhook signing secret is at the end of this page"
@@ -211,23 +201,24 @@ def status_of(notification: Notification) -> str:
 @staff(FLAG_MANAGER)
 @require_safe
 def list_notifications(request: HttpRequest) -> HttpResponse:
-    page = _page(
-        request, selectors.notifications_for(user=current_user(request)), NOTIFICATIONS_PER_PAGE
+    pagination = paginate(
+        request,
+        selectors.list_notifications(user=current_user(request)),
+        per_page=NOTIFICATIONS_PER_PAGE,
     )
+    page = pagination.page
     rows = [(each, Child.of(each), status_of(each)) for each in page]
     return render(
         request,
         "flags/local_authority/notifications.html",
-        {"page": page, "rows": rows, "page_links": _page_links(page)},
+        {"page": page, "rows": rows, "pagination": pagination},
     )
 
 
 @staff(FLAG_MANAGER)
 @require_safe
 def show_notification(request: HttpRequest, reference: UUID) -> HttpResponse:
-    notification = selectors.notification_for(user=current_user(request), reference=reference)
-    if notification is None:
-        raise Http404
+    notification = selectors.get_notification(user=current_user(request), reference=reference)
     return render(
         request,
         "flags/local_authority/notification.html",
@@ -238,7 +229,7 @@ def show_notification(request: HttpRequest, reference: UUID) -> HttpResponse:
             "child": Child.of(notification),
             "status": status_of(notification),
             "notice": _notice_for(request),
-            "history": list(selectors.access_history(notification=notification)),
+            "history": list(selectors.list_access_history(notification=notification)),
         },
     )
 
@@ -247,11 +238,9 @@ def show_notification(request: HttpRequest, reference: UUID) -> HttpResponse:
 @require_POST
 def acknowledge_notification(request: HttpRequest, reference: UUID) -> HttpResponse:
     user = current_user(request)
-    notification = selectors.notification_for(user=user, reference=reference)
-    if notification is None:
-        raise Http404
+    notification = selectors.get_notification(user=user, reference=reference)
     target = reverse("flags:notification", kwargs={"reference": notification.reference})
-    if services.acknowledge(user=user, notification=notification):
+    if notifications.acknowledge(user=user, notification=notification):
         messages.success(request, "Notification acknowledged")
     else:
         _notify_next(

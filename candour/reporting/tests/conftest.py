@@ -4,7 +4,7 @@ import pytest
 
 from candour.accounts.models import Role
 from candour.reporting.models import Programme
-from candour.reporting.services import Contact, Submission
+from candour.reporting.services.submission import Contact, Submission
 
 MARKER = "ZEBRA-CANARY-7731"
 

@@ -12,10 +12,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from candour.reporting import services
-from candour.reporting.models import NARRATIVE_FIELDS, Report
+from candour.reporting.models import Report
 from candour.reporting.schemas import NarrativeIn
+from candour.reporting.services import inbox as inbox_service
+from candour.reporting.services import retention as retention_service
 from candour.reporting.tests.conftest import MARKER
+from candour.reporting.vocabulary import NARRATIVE_FIELDS
+from conftest import UK_JUST_PAST_MIDNIGHT
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +103,7 @@ def test_files_a_report_and_answers_with_reference_and_receipt(api, programme):
     assert not report.harm_physical
     assert report.idempotency_key is None
     # The receipt opens this report's inbox; the narrative is stored only encrypted.
-    assert services.open_inbox(receipt=body["receipt"]) == report
+    assert inbox_service.open_inbox(receipt=body["receipt"]) == report
     assert MARKER.encode() not in bytes(report.narrative)
     assert report.contact is not None
     assert "no-store" in response["Cache-Control"]
@@ -163,9 +166,11 @@ def test_the_same_key_in_another_programme_is_another_report(api, programme, oth
     assert Report.objects.count() == 2
 
 
+@pytest.mark.clock
+@pytest.mark.time_machine(UK_JUST_PAST_MIDNIGHT)  # receipts are forgotten a day after receipt
 def test_a_retry_after_the_receipt_is_forgotten_is_a_conflict(api, programme):
     assert post(api, payload(), key="late-retry").status_code == 201
-    services.forget_sealed_receipts(today=timezone.localdate() + timedelta(days=2))
+    retention_service.forget_sealed_receipts(today=timezone.localdate() + timedelta(days=2))
 
     response = post(api, payload(), key="late-retry")
 
@@ -203,6 +208,8 @@ def test_invalid_fields_are_all_listed(api, programme):
     assert Report.objects.count() == 0
 
 
+@pytest.mark.clock
+@pytest.mark.time_machine(UK_JUST_PAST_MIDNIGHT)  # "this month or in the past"
 def test_the_services_checks_are_listed_with_the_json_field_names(api, programme):
     today = timezone.localdate()
     response = post(

@@ -8,9 +8,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from candour.reporting import receipts, services
-from candour.reporting.forms_report import RECEIPT_REFUSED
+from candour.reporting import receipts
+from candour.reporting.forms.inbox import RECEIPT_REFUSED
 from candour.reporting.models import Message, Report, Status
+from candour.reporting.services import intake as intake_service
+from candour.reporting.services import submission as submission_service
 from candour.reporting.tests.conftest import MARKER, submission
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +25,7 @@ LEAVE = reverse("reporting:inbox_leave")
 
 @pytest.fixture
 def filed(programme) -> tuple[Report, str]:
-    return services.submit_report(programme=programme, submission=submission())
+    return submission_service.submit_report(programme=programme, submission=submission())
 
 
 def summary_errors(response) -> list[tuple[str, str]]:
@@ -115,7 +117,7 @@ def test_opening_the_inbox_starts_a_new_session(client, filed):
 
 def test_the_conversation_shows_questions_replies_and_feedback(client, filed, intake):
     report, receipt = filed
-    services.ask_reporter(user=intake, report=report, body="Which team was it?")
+    intake_service.ask_reporter(user=intake, report=report, body="Which team was it?")
     open_inbox(client, receipt)
 
     page = client.get(MESSAGES).content.decode()
@@ -134,7 +136,10 @@ def test_the_conversation_shows_questions_replies_and_feedback(client, filed, in
     assert Message.objects.filter(report=report).count() == 2
 
     report.refresh_from_db()
-    services.give_feedback(user=intake, report=report, body="We now check chronologies twice.")
+    intake_service.release_report(user=intake, report=report, texts={"what_happened": "Released."})
+    intake_service.give_feedback(
+        user=intake, report=report, body="We now check chronologies twice."
+    )
     page = client.get(MESSAGES).content.decode()
     banner = page.split('class="govuk-notification-banner"', 1)[1].split(">Messages</h2>", 1)[0]
     assert "You said, we did" in banner
@@ -190,9 +195,38 @@ def test_a_receipt_that_no_longer_opens_the_inbox_ends_the_session(client, filed
     assert client.get(MESSAGES)["Location"] == INBOX
 
 
-def test_leave_and_reply_answer_only_post(client):
-    assert client.get(LEAVE).status_code == 405
-    assert client.get(REPLY).status_code == 405
+def test_leave_and_reply_by_get_go_back_to_the_inbox(client):
+    """A restored tab or a bookmark: back to the inbox, never an empty 405."""
+    for url in (LEAVE, REPLY):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == INBOX
+
+
+def test_after_closure_the_reporter_cannot_reply_and_is_told_why(client, filed, intake):
+    report, receipt = filed
+    intake_service.close_report(user=intake, report=report)
+    open_inbox(client, receipt)
+    page = client.get(MESSAGES).content.decode()
+    assert "This report is closed" in page
+    assert f'action="{REPLY}"' not in page
+    response = client.post(REPLY, {"body": "One more thing."})
+    assert response.status_code == 409
+    assert "Your reply has been sent" not in response.content.decode()
+    assert not Message.objects.filter(report=report).exists()
+
+
+def test_a_reply_after_release_keeps_the_report_released(client, filed, intake):
+    report, receipt = filed
+    intake_service.open_narrative(user=intake, report=report, reason="Reviewing before release")
+    intake_service.release_report(user=intake, report=report, texts={"what_happened": "Released."})
+    intake_service.ask_reporter(user=intake, report=report, body="Which team was it?")
+    open_inbox(client, receipt)
+    client.post(REPLY, {"body": "The assessment team."})
+    assert Report.objects.get(pk=report.pk).status == Status.RELEASED
+    page = client.get(MESSAGES).content.decode()
+    assert "Being analysed" in page
+    assert "removing anything that could identify" not in page
 
 
 def test_signed_in_staff_are_asked_to_sign_out_first(signed_in, bob, filed):

@@ -6,18 +6,23 @@ only on the contact page, after a reason; both openings are audited with the rea
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from candour.accounts.models import Role
 from candour.audit.models import AuditEntry
 from candour.notifications.models import Job
-from candour.reporting import services
 from candour.reporting.models import Disclosure, Report, Status
+from candour.reporting.services import disclosure as disclosure_service
+from candour.reporting.services import intake as intake_service
+from candour.reporting.services import retention as retention_service
+from candour.reporting.services import submission as submission_service
 from candour.reporting.tests.conftest import MARKER, confidential_submission, submission
+from conftest import UK_JUST_PAST_MIDNIGHT
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +33,7 @@ REPORT_PAGES = (
     "reporting:intake_feedback",
     "reporting:intake_alert",
     "reporting:intake_close",
+    "reporting:intake_reopen",
     "reporting:intake_contact",
     "reporting:intake_disclosure",
 )
@@ -36,21 +42,32 @@ REASON = "Reviewing the redactions before release"
 
 @pytest.fixture
 def report(programme) -> Report:
-    report, _receipt = services.submit_report(programme=programme, submission=submission())
+    report, _receipt = submission_service.submit_report(
+        programme=programme, submission=submission()
+    )
     return report
 
 
 @pytest.fixture
 def confidential(programme) -> Report:
-    report, _receipt = services.submit_report(
+    report, _receipt = submission_service.submit_report(
         programme=programme, submission=confidential_submission()
     )
     return report
 
 
 @pytest.fixture
+def released(confidential, intake) -> Report:
+    intake_service.open_narrative(user=intake, report=confidential, reason=REASON)
+    intake_service.release_report(
+        user=intake, report=confidential, texts={"what_happened": "[Child 1] was nearly sent home."}
+    )
+    return confidential
+
+
+@pytest.fixture
 def disclosure(confidential, intake2) -> Disclosure:
-    return services.request_disclosure(
+    return disclosure_service.request_disclosure(
         user=intake2, report=confidential, reason="Police request under section 29"
     )
 
@@ -60,7 +77,7 @@ def _urls(report: Report, disclosure: Disclosure) -> list[tuple[str, str]]:
     urls = [("get", reverse("reporting:intake_queue"))]
     urls += [("get", reverse(name, args=[report.reference])) for name in REPORT_PAGES]
     urls.append(("post", reverse("reporting:intake_release", args=[report.reference])))
-    urls.append(("get", reverse("reporting:intake_disclosure_decide", args=[disclosure.pk])))
+    urls.append(("get", reverse("reporting:intake_disclosure_decide", args=[disclosure.reference])))
     return urls
 
 
@@ -117,7 +134,8 @@ def test_anonymous_users_are_sent_to_sign_in(client, confidential, disclosure):
 def test_leaders_and_administrators_reach_no_report_content(
     signed_in, make_user, role, intake, confidential, disclosure
 ):
-    services.release_report(
+    intake_service.open_narrative(user=intake, report=confidential, reason=REASON)
+    intake_service.release_report(
         user=intake, report=confidential, texts={"what_happened": f"Released {MARKER}"}
     )
     client = signed_in(make_user(role, is_auditor=True))
@@ -204,7 +222,8 @@ def test_review_shows_original_beside_draft_and_audits_the_reason(signed_in, int
     assert 'name="what_happened"' in body
     assert 'name="how_noticed"' in body
     assert reverse("reporting:intake_release", args=[report.reference]) in body
-    assert "Release for analysis" in body
+    assert 'name="action" value="continue"' in body
+    assert 'name="action" value="save"' in body
     [entry] = _opened(report)
     assert entry.reason == REASON
     assert entry.actor_ref == str(intake.reference)
@@ -219,6 +238,7 @@ def test_review_lists_entities_and_flags_possible_names(signed_in, intake, repor
 
     def fake_open(*, user, report, reason):
         return {
+            "review": None,
             "narrative": {"what_happened": original},
             "draft": {
                 "what_happened": {
@@ -236,7 +256,7 @@ def test_review_lists_entities_and_flags_possible_names(signed_in, intake, repor
             },
         }
 
-    monkeypatch.setattr(services, "open_narrative", fake_open)
+    monkeypatch.setattr(intake_service, "open_narrative", fake_open)
     response = signed_in(intake).post(
         reverse("reporting:intake_review", args=[report.reference]), {"reason": REASON}
     )
@@ -247,10 +267,12 @@ def test_review_lists_entities_and_flags_possible_names(signed_in, intake, repor
     assert "The file was checked and [Person 1] agreed it was fine." in body
 
 
+@pytest.mark.clock
+@pytest.mark.time_machine(UK_JUST_PAST_MIDNIGHT)  # closed today, shredded a year on
 def test_review_of_a_destroyed_report_explains_instead_of_opening(signed_in, intake, report):
-    services.close_report(user=intake, report=report)
+    intake_service.close_report(user=intake, report=report)
     later = timezone.localdate() + timedelta(days=365)
-    assert services.shred_due_reports(today=later) == 1
+    assert retention_service.shred_due_reports(today=later) == 1
     url = reverse("reporting:intake_review", args=[report.reference])
     response = signed_in(intake).post(url, {"reason": REASON})
     assert response.status_code == 200
@@ -260,9 +282,16 @@ def test_review_of_a_destroyed_report_explains_instead_of_opening(signed_in, int
 
 def test_release_stores_the_edited_text(signed_in, intake, report):
     edited = "[Child 1] was nearly sent home to an address that was not safe."
-    response = signed_in(intake).post(
+    client = signed_in(intake)
+    client.post(reverse("reporting:intake_review", args=[report.reference]), {"reason": REASON})
+    response = client.post(
         reverse("reporting:intake_release", args=[report.reference]),
-        {"reason": REASON, "what_happened": edited, "how_noticed": "A manager checked."},
+        {
+            "reason": REASON,
+            "what_happened": edited,
+            "how_noticed": "A manager checked.",
+            "action": "release",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("reporting:intake_report", args=[report.reference])
@@ -275,7 +304,12 @@ def test_release_stores_the_edited_text(signed_in, intake, report):
 def test_release_error_shows_the_original_again_audited_and_keeps_edits(signed_in, intake, report):
     response = signed_in(intake).post(
         reverse("reporting:intake_release", args=[report.reference]),
-        {"reason": REASON, "what_happened": "  ", "how_noticed": "My edited words."},
+        {
+            "reason": REASON,
+            "what_happened": "  ",
+            "how_noticed": "My edited words.",
+            "action": "continue",
+        },
     )
     body = response.content.decode()
     assert response.status_code == 400
@@ -292,7 +326,7 @@ def test_release_error_shows_the_original_again_audited_and_keeps_edits(signed_i
 def test_release_error_without_a_reason_asks_for_one_again(signed_in, intake, report):
     response = signed_in(intake).post(
         reverse("reporting:intake_release", args=[report.reference]),
-        {"reason": "", "what_happened": ""},
+        {"reason": "", "what_happened": "", "action": "continue"},
     )
     body = response.content.decode()
     assert response.status_code == 400
@@ -301,9 +335,13 @@ def test_release_error_without_a_reason_asks_for_one_again(signed_in, intake, re
     assert _opened(report) == []
 
 
-def test_release_only_by_post(signed_in, intake, report):
+def test_release_by_get_goes_back_to_the_report(signed_in, intake, report):
     url = reverse("reporting:intake_release", args=[report.reference])
-    assert signed_in(intake).get(url).status_code == 405
+    response = signed_in(intake).get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reporting:intake_report", args=[report.reference])
+    report.refresh_from_db()
+    assert report.released is None
 
 
 # --- Conversation, alert, closure -----------------------------------------------------------
@@ -326,7 +364,8 @@ def test_question_changes_status_and_appears_in_the_conversation(signed_in, inta
     assert "Question from the programme" in body
 
 
-def test_feedback_changes_status_and_appears_in_the_conversation(signed_in, intake, confidential):
+def test_feedback_changes_status_and_appears_in_the_conversation(signed_in, intake, released):
+    confidential = released
     client = signed_in(intake)
     url = reverse("reporting:intake_feedback", args=[confidential.reference])
     assert "You said, we did" in client.get(url).content.decode()
@@ -367,7 +406,9 @@ def test_alert_without_a_safety_lead_is_an_error_not_a_crash(signed_in, intake, 
     assert not Job.objects.filter(kind="reporting.send_alert").exists()
 
 
-def test_close_asks_then_closes_once(signed_in, intake, report):
+@pytest.mark.clock
+@pytest.mark.time_machine(UK_JUST_PAST_MIDNIGHT)
+def test_close_asks_then_closes_once(signed_in, intake, report, time_machine):
     client = signed_in(intake)
     url = reverse("reporting:intake_close", args=[report.reference])
     assert "Close this report?" in client.get(url).content.decode()
@@ -375,9 +416,12 @@ def test_close_asks_then_closes_once(signed_in, intake, report):
     report.refresh_from_db()
     assert report.status == Status.CLOSED
     closed_on = report.closed_on
+    # A second close the next day must not restart the retention clock.
+    time_machine.shift(timedelta(days=1))
+    client = signed_in(intake)  # a new session: the old one has been idle a day
     again = client.post(url)
     assert again.status_code == 400
-    assert "This report is already closed" in again.content.decode()
+    assert "This report is closed, so you cannot close it." in again.content.decode()
     report.refresh_from_db()
     assert report.closed_on == closed_on
     assert AuditEntry.objects.filter(action="reporting.report.closed").count() == 1
@@ -424,7 +468,7 @@ def test_disclosure_needs_a_second_intake_officer(signed_in, intake, intake2, co
     )
     assert response.status_code == 302
     disclosure = Disclosure.objects.get(report=confidential)
-    decide = reverse("reporting:intake_disclosure_decide", args=[disclosure.pk])
+    decide = reverse("reporting:intake_disclosure_decide", args=[disclosure.reference])
     page = requester.get(reverse("reporting:intake_report", args=[confidential.reference]))
     assert "You asked for this. A second intake officer must decide." in page.content.decode()
     own = requester.get(decide).content.decode()
@@ -469,3 +513,130 @@ def test_anonymous_report_has_no_identity_to_disclose(signed_in, intake, report)
     assert "There is no identity to disclose" in body
     client.post(url, {"reason": "Police request under section 29"})
     assert not Disclosure.objects.exists()
+
+
+# --- Pages offer only what the report's state allows ---------------------------------------
+
+
+def _actions(client, report: Report) -> str:
+    page = client.get(reverse("reporting:intake_report", args=[report.reference])).content
+    return page.decode().split(">Actions</h2>", 1)[1].split("</ul>", 1)[0]
+
+
+def test_before_release_the_page_offers_review_and_release(signed_in, intake, report):
+    actions = _actions(signed_in(intake), report)
+    assert "Review the account and release it for analysis" in actions
+    assert "Give feedback" not in actions  # nothing released yet, so nothing to feed back
+    assert "Close the report" in actions
+    assert "Reopen" not in actions
+
+
+def test_after_release_the_page_offers_a_correction_not_a_second_release(
+    signed_in, intake, released
+):
+    actions = _actions(signed_in(intake), released)
+    assert "Correct the released account" in actions
+    assert "release it for analysis" not in actions
+    assert "Give feedback: you said, we did" in actions
+
+
+def test_a_closed_report_offers_reopening_and_refuses_messages(signed_in, intake, released):
+    intake_service.close_report(user=intake, report=released)
+    client = signed_in(intake)
+    actions = _actions(client, released)
+    assert "Reopen the report" in actions
+    for gone in ("Ask the reporter", "Give feedback", "Close the report", "Correct the released"):
+        assert gone not in actions
+    url = reverse("reporting:intake_question", args=[released.reference])
+    page = client.get(url).content.decode()
+    assert "This report is closed, so you cannot ask the reporter a question." in page
+    assert 'name="body"' not in page
+    refused = client.post(url, {"body": "Anything else?"})
+    assert refused.status_code == 400
+    assert "govuk-error-summary" in refused.content.decode()
+    assert not released.messages.exists()
+
+
+def test_reopen_asks_then_reopens_and_clears_the_closing_date(signed_in, intake, report):
+    intake_service.close_report(user=intake, report=report)
+    client = signed_in(intake)
+    url = reverse("reporting:intake_reopen", args=[report.reference])
+    assert "Reopen this report?" in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.closed_on) == (Status.IN_REVIEW, None)
+    again = client.post(url)
+    assert again.status_code == 400
+    assert "so you cannot reopen it" in again.content.decode()
+    assert AuditEntry.objects.filter(action="reporting.report.reopened").count() == 1
+
+
+# --- Save a review, confirm before release ---------------------------------------------------
+
+
+def test_a_saved_review_is_shown_again_when_the_review_is_reopened(signed_in, intake, report):
+    client = signed_in(intake)
+    client.post(reverse("reporting:intake_review", args=[report.reference]), {"reason": REASON})
+    saved = client.post(
+        reverse("reporting:intake_release", args=[report.reference]),
+        {"reason": REASON, "what_happened": "Half way: [Child 1] was nearly", "action": "save"},
+    )
+    assert saved.status_code == 302
+    report.refresh_from_db()
+    assert report.released is None
+    assert report.status == Status.IN_REVIEW
+    assert "You have a saved review" in client.get(saved["Location"]).content.decode()
+    again = client.post(
+        reverse("reporting:intake_review", args=[report.reference]), {"reason": REASON}
+    ).content.decode()
+    assert "Half way: [Child 1] was nearly" in again
+    assert "The boxes to edit hold the review you saved." in again
+    assert AuditEntry.objects.filter(action="reporting.review.draft_saved").count() == 1
+
+
+def test_continue_shows_exactly_what_analysts_will_read_before_release(signed_in, intake, report):
+    client = signed_in(intake)
+    client.post(reverse("reporting:intake_review", args=[report.reference]), {"reason": REASON})
+    url = reverse("reporting:intake_release", args=[report.reference])
+    texts = {"reason": REASON, "what_happened": "[Child 1] was nearly sent home."}
+    confirm = client.post(url, {**texts, "action": "continue"})
+    page = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert "Check the account before you release it" in page
+    assert "[Child 1] was nearly sent home." in page
+    assert 'value="release"' in page
+    assert MARKER not in page  # the original is not on the confirmation
+    report.refresh_from_db()
+    assert report.released is None  # nothing released until confirmed
+    done = client.post(url, {**texts, "action": "release"})
+    assert done.status_code == 302
+    report.refresh_from_db()
+    assert report.released == {"what_happened": "[Child 1] was nearly sent home."}
+
+
+# --- Queue filters and ageing ---------------------------------------------------------------
+
+
+@pytest.mark.clock
+@time_machine.travel(datetime(2026, 6, 15, 23, 59, tzinfo=UTC))
+def test_the_queue_filters_by_status_and_age_and_shows_how_long_reports_wait(
+    signed_in, intake, report, confidential
+):
+    # 23:59 UTC is 00:59 on the 16th in London: the age counts local days.
+    Report.objects.filter(pk=report.pk).update(received_on=date(2026, 5, 27))
+    intake_service.close_report(user=intake, report=confidential)
+    client = signed_in(intake)
+    url = reverse("reporting:intake_queue")
+    default = client.get(url).content.decode()
+    assert report.reference in default
+    assert confidential.reference not in default  # open reports by default
+    assert "20 days" in default
+    assert "Over 14 days" in default
+    closed = client.get(url, {"state": "closed"}).content.decode()
+    assert confidential.reference in closed
+    assert report.reference not in closed
+    recent = client.get(url, {"state": "all", "older_than": "28"}).content.decode()
+    assert "No reports match these filters." in recent
+    bad = client.get(url, {"state": "nonsense"})
+    assert bad.status_code == 400
+    assert "Select a status from the list" in bad.content.decode()

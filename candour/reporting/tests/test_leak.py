@@ -17,9 +17,14 @@ from django.utils import timezone
 
 from candour.deidentify.types import KnownEntity
 from candour.notifications.services import run_due_jobs
-from candour.reporting import services
 from candour.reporting.models import Report
-from candour.reporting.services import Contact, Submission
+from candour.reporting.services import analysis as analysis_service
+from candour.reporting.services import inbox as inbox_service
+from candour.reporting.services import intake as intake_service
+from candour.reporting.services import retention as retention_service
+from candour.reporting.services import submission as submission_service
+from candour.reporting.services.submission import Contact, Submission
+from conftest import UK_JUST_PAST_MIDNIGHT
 
 NAME_MARKER = "Zyxandra Quellingford"
 CONTACT_MARKER = "Marlowe Vantablack"
@@ -69,6 +74,8 @@ def captured_logs():
     root.setLevel(previous)
 
 
+@pytest.mark.clock
+@pytest.mark.time_machine(UK_JUST_PAST_MIDNIGHT)  # closed today, shredded after retention
 def test_markers_never_appear_in_plaintext_and_are_gone_after_shredding(
     programme, intake, analyst, captured_logs, settings
 ):
@@ -88,15 +95,19 @@ def test_markers_never_appear_in_plaintext_and_are_gone_after_shredding(
         contact=Contact(name=CONTACT_MARKER, email="reporter@example.org", phone=PHONE_MARKER),
         known=[KnownEntity(NAME_MARKER, "child")],
     )
-    report, receipt = services.submit_report(programme=programme, submission=submission)
+    report, receipt = submission_service.submit_report(programme=programme, submission=submission)
 
-    opened = services.open_narrative(user=intake, report=report, reason="Reviewing redactions")
+    opened = intake_service.open_narrative(
+        user=intake, report=report, reason="Reviewing redactions"
+    )
     released = {k: v["text"] for k, v in opened["draft"].items()}
     assert NAME_MARKER not in str(released)
-    services.release_report(user=intake, report=report, texts=released)
-    services.ask_reporter(user=intake, report=report, body="Which team were you in?")
-    services.reply_as_reporter(report=services.open_inbox(receipt=receipt), body="Assessment")
-    services.code_report(
+    intake_service.release_report(user=intake, report=report, texts=released)
+    intake_service.ask_reporter(user=intake, report=report, body="Which team were you in?")
+    inbox_service.reply_as_reporter(
+        report=inbox_service.open_inbox(receipt=receipt), body="Assessment"
+    )
+    analysis_service.code_report(
         user=analyst,
         report=report,
         scie_patterns=["human_judgement"],
@@ -106,7 +117,9 @@ def test_markers_never_appear_in_plaintext_and_are_gone_after_shredding(
         harm="none",
         synopsis="[Child 1] nearly returned.",
     )
-    services.give_feedback(user=intake, report=report, body="We added a check to the handover.")
+    intake_service.give_feedback(
+        user=intake, report=report, body="We added a check to the handover."
+    )
     assert run_due_jobs() >= 2  # the "something is waiting" e-mails
 
     markers = [NAME_MARKER, NAME_MARKER.split()[1], CONTACT_MARKER, PHONE_MARKER]
@@ -125,9 +138,9 @@ def test_markers_never_appear_in_plaintext_and_are_gone_after_shredding(
     stored = Report.objects.get(pk=report.pk)
     sealed = [bytes(stored.narrative_key), bytes(stored.contact_key), bytes(stored.narrative)]
 
-    services.close_report(user=intake, report=report)
+    intake_service.close_report(user=intake, report=report)
     later = timezone.localdate() + timedelta(days=programme.retention_days)
-    assert services.shred_due_reports(today=later) == 1
+    assert retention_service.shred_due_reports(today=later) == 1
 
     stored.refresh_from_db()
     assert stored.released == released  # the de-identified report remains
@@ -137,8 +150,8 @@ def test_markers_never_appear_in_plaintext_and_are_gone_after_shredding(
         assert blob.decode("latin-1") not in database
         assert blob not in files
     with pytest.raises(PermissionDenied):
-        services.open_narrative(user=intake, report=stored, reason="After destruction")
+        intake_service.open_narrative(user=intake, report=stored, reason="After destruction")
     with pytest.raises(PermissionDenied):
-        services.open_contact(user=intake, report=stored, reason="After destruction")
-    with pytest.raises(services.ReceiptRefused):
-        services.open_inbox(receipt=receipt)
+        intake_service.open_contact(user=intake, report=stored, reason="After destruction")
+    with pytest.raises(inbox_service.ReceiptRefused):
+        inbox_service.open_inbox(receipt=receipt)

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
 
 from candour.accounts.models import Role
 from candour.audit.models import AuditEntry
-from candour.reporting import services
+from candour.notifications.models import EmailDelivery
+from candour.reporting.services import submission as submission_service
 from candour.reporting.tests.conftest import submission
 
 pytestmark = pytest.mark.django_db
@@ -68,12 +71,15 @@ def test_organisation_without_programme_gets_404(signed_in, alice):
     assert signed_in(alice).get("/programme").status_code == 404
 
 
-def test_daily_job_sends_a_count_only_digest_and_shreds(programme, intake, capsys):
-    services.submit_report(programme=programme, submission=submission())
-    services.submit_report(programme=programme, submission=submission())
-    call_command("reporting_daily")
-    assert "sent 1 digests" in capsys.readouterr().out
+def test_the_daily_digest_is_an_outbox_job_with_a_count_only(programme, intake):
+    submission_service.submit_report(programme=programme, submission=submission())
+    submission_service.submit_report(programme=programme, submission=submission())
+    call_command("run_daily_jobs", "reporting.intake_digest", stdout=StringIO())
     (message,) = mail.outbox
     assert message.to == [intake.email]
-    assert "2 report(s) are waiting" in message.body
+    assert "2 reports are waiting" in message.body
     assert "Kayden" not in message.body
+    assert EmailDelivery.objects.filter(message_key=f"digest:{intake.reference}").count() == 1
+    # Run by hand again the same day: the day's job already ran, nobody is e-mailed twice.
+    call_command("run_daily_jobs", "reporting.intake_digest", stdout=StringIO())
+    assert len(mail.outbox) == 1

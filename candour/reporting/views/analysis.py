@@ -19,16 +19,19 @@ from django.views.decorators.http import require_http_methods
 from candour.accounts.current import current_user
 from candour.accounts.models import Role
 from candour.core.access import staff
-from candour.reporting import selectors, services
-from candour.reporting.forms_staff import (
+from candour.core.forms import add_service_errors
+from candour.reporting import selectors
+from candour.reporting.forms.staff import CodingForm
+from candour.reporting.models import Coding, Report
+from candour.reporting.services import analysis
+from candour.reporting.vocabulary import (
     KIND_SHORT,
-    CodingForm,
+    NARRATIVE_FIELDS,
     Detection,
+    Harm,
     LondonFactor,
     SciePattern,
-    add_service_errors,
 )
-from candour.reporting.models import NARRATIVE_FIELDS, Coding, Harm, Report
 
 ANALYST = Role.ANALYST
 
@@ -84,7 +87,7 @@ def show_report(request: HttpRequest, reference: str) -> HttpResponse:
     form = CodingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.code_report(user=user, report=report, **form.cleaned_data)
+            analysis.code_report(user=user, report=report, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -15,46 +15,14 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from candour.core.access import public
-from candour.reporting import selectors_public, services
-from candour.reporting.forms_report import RECEIPT_REFUSED, ReceiptForm, ReplyForm
-from candour.reporting.models import Message, Report, Status
+from candour.reporting import selectors
+from candour.reporting.forms.inbox import RECEIPT_REFUSED, ReceiptForm, ReplyForm
+from candour.reporting.lifecycle import REPORTER_VIEW
+from candour.reporting.models import Message, Report
+from candour.reporting.services import conversation
+from candour.reporting.services import inbox as inbox_service
 
 SESSION_KEY = "inbox_report"
-
-# What each status means to the person who made the report: (tag text, tag colour, detail).
-REPORTER_STATUS = {
-    Status.RECEIVED: (
-        "Received",
-        "govuk-tag--blue",
-        "Your report has arrived. No one has read it yet.",
-    ),
-    Status.IN_REVIEW: (
-        "Being read",
-        "govuk-tag--light-blue",
-        "An intake officer is reading your report and removing anything that could "
-        "identify anyone.",
-    ),
-    Status.WAITING_FOR_REPORTER: (
-        "Waiting for your reply",
-        "govuk-tag--yellow",
-        "The intake officer has asked you a question. Reply below.",
-    ),
-    Status.RELEASED: (
-        "Being analysed",
-        "govuk-tag--turquoise",
-        "A de-identified version of your report is being analysed with others like it.",
-    ),
-    Status.FEEDBACK_GIVEN: (
-        "Feedback given",
-        "govuk-tag--green",
-        "We have told you what we learned and what we are doing about it.",
-    ),
-    Status.CLOSED: (
-        "Closed",
-        "govuk-tag--grey",
-        "Your report is closed. Thank you for making it.",
-    ),
-}
 
 
 def _inbox_report(request: HttpRequest) -> Report | None:
@@ -62,7 +30,7 @@ def _inbox_report(request: HttpRequest) -> Report | None:
     pk = request.session.get(SESSION_KEY)
     if not isinstance(pk, int):
         return None
-    return selectors_public.get_report_by_pk(pk)
+    return selectors.find_inbox_report(pk=pk)
 
 
 def _signed_in(request: HttpRequest, status: int = 200) -> HttpResponse:
@@ -79,8 +47,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     form = ReceiptForm(request.POST)
     if form.is_valid():
         try:
-            report = services.open_inbox(receipt=form.cleaned_data["receipt"])
-        except services.ReceiptRefused:
+            report = inbox_service.open_inbox(receipt=form.cleaned_data["receipt"])
+        except inbox_service.ReceiptRefused:
             form.add_error("receipt", RECEIPT_REFUSED)
         else:
             request.session.cycle_key()
@@ -92,16 +60,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def _messages_page(
     request: HttpRequest, report: Report, form: ReplyForm, status: int = 200
 ) -> HttpResponse:
-    conversation = services.read_messages(report=report)
-    tag, colour, detail = REPORTER_STATUS.get(
-        Status(report.status), (report.get_status_display(), "govuk-tag--grey", "")
+    messages_ = conversation.read_messages(report=report)
+    tag, colour, detail = REPORTER_VIEW.get(
+        report.status, (report.get_status_display(), "govuk-tag--grey", "")
     )
     context = {
         "report": report,
         "status": {"text": tag, "colour": colour, "detail": detail},
-        "feedback": [m for m in conversation if m["purpose"] == Message.Purpose.FEEDBACK],
-        "conversation": [m for m in conversation if m["purpose"] != Message.Purpose.FEEDBACK],
+        "feedback": [m for m in messages_ if m["purpose"] == Message.Purpose.FEEDBACK],
+        "conversation": [m for m in messages_ if m["purpose"] != Message.Purpose.FEEDBACK],
         "form": form,
+        "can_reply": inbox_service.can_reply(report),
     }
     return render(request, "reporting/inbox/messages.html", context, status=status)
 
@@ -124,9 +93,11 @@ def inbox_reply(request: HttpRequest) -> HttpResponse:
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
-            services.reply_as_reporter(report=report, body=form.cleaned_data["body"])
+            inbox_service.reply_as_reporter(report=report, body=form.cleaned_data["body"])
         except ValidationError as exc:
             form.add_error(None, exc)  # keyed by field name: "body"
+        except inbox_service.ReportClosed:
+            return _messages_page(request, report, ReplyForm(), status=409)
         else:
             messages.success(request, "Your reply has been sent")
             return redirect("reporting:inbox_messages")

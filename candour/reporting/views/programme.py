@@ -10,8 +10,9 @@ from django.urls import URLPattern, path
 from candour.accounts.current import current_user
 from candour.accounts.models import Role
 from candour.core.access import staff
-from candour.reporting import selectors, services
-from candour.reporting.forms_programme import ProgrammeForm
+from candour.reporting import selectors
+from candour.reporting.forms.programme import ProgrammeForm
+from candour.reporting.services import programme as programme_service
 
 
 @staff(Role.ADMINISTRATOR)
@@ -20,7 +21,9 @@ def edit_programme(request: HttpRequest) -> HttpResponse:
     programme = selectors.get_programme_for_admin(admin=admin)
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
-        services.update_programme(admin=admin, programme=programme, changes=form.cleaned_data)
+        programme_service.update_programme(
+            admin=admin, programme=programme, changes=form.cleaned_data
+        )
         messages.success(request, "Reporting programme saved")
         return redirect("reporting:edit_programme")
     status = 400 if form.is_bound else 200

@@ -24,8 +24,10 @@ from candour.core.tests.browser.test_reporting_accessible import (
     sign_in_with_cookie,
     submit,
 )
-from candour.flags import identifiers, services, uploads
+from candour.flags import identifiers, uploads
 from candour.flags.models import AbuseAlert, AlertKind, CareSetting, LocalAuthorityContact
+from candour.flags.services import lookups as lookups_service
+from candour.flags.services import upload as upload_service
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +58,7 @@ def flagged(make_user: Callable[..., User], organisation: Organisation) -> Organ
         f"nhs,{CHILD},Okonkwo,Ada,2016-05-04,LAC,2024-03-01,2024-06-05,upsert",
     ]
     data = ("\n".join(lines) + "\n").encode()
-    services.apply_upload(user=manager, organisation=organisation, sequence=1, data=data)
+    upload_service.apply_upload(user=manager, organisation=organisation, sequence=1, data=data)
     LocalAuthorityContact.objects.create(
         organisation=organisation,
         display_name="Northbrook Children's Social Care",
@@ -71,8 +73,8 @@ def test_lookup_form_error_then_a_found_record(
 ):
     # Someone looked the child up before, so the history table has a row.
     colleague = make_user(Role.HEALTH_SCHEDULED, organisation=nhs_organisation)
-    services.look_up(
-        principal=services.Principal.for_user(colleague),
+    lookups_service.look_up(
+        principal=lookups_service.Principal.for_user(colleague),
         identifier=identifiers.parse(CHILD),
         care_setting=CareSetting.GP_IN_HOURS,
     )
@@ -103,6 +105,13 @@ def test_lookup_form_error_then_a_found_record(
     submit(page, "Look up", status=200)
     assert page.url.endswith("/flags/lookup/")  # the number went in the body, not the URL
     check(page, "Child protection record found")
+    # On a phone too, the name and date of birth check is read before the plans.
+    identity = page.get_by_role("heading", name="Check this is the right child").bounding_box()
+    plans = page.get_by_role("region", name="Important").bounding_box()
+    assert identity is not None
+    assert plans is not None
+    assert identity["y"] < plans["y"]
+    expect(page.locator("#subject")).to_contain_text("Ada Okonkwo")
     expect(page.get_by_role("link", name="01632 960999")).to_have_attribute(
         "href", "tel:01632960999"
     )
@@ -121,6 +130,11 @@ def test_lookup_not_found_and_rate_limited(
     page.get_by_label("Emergency department").check()
     submit(page, "Look up", status=200)
     check(page, "No child protection plan or looked-after record found")
+    expect(page.locator(".govuk-panel")).to_have_count(0)  # no green "all clear"
+    expect(page.locator("#no-record-meaning")).to_contain_text(
+        "No record does not mean there is no concern about this child."
+    )
+    expect(page.get_by_role("heading", name="If you are worried about this child")).to_be_visible()
 
     page.get_by_role("button", name="Look up another child").click()
     page.get_by_label(NUMBER_LABEL).fill(UNKNOWN)

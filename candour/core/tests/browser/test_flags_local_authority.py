@@ -23,8 +23,10 @@ from candour.core.tests.browser.test_reporting_accessible import (
     sign_in_with_cookie,
     submit,
 )
-from candour.flags import identifiers, services, uploads
+from candour.flags import identifiers, uploads
 from candour.flags.models import CareSetting, Upload
+from candour.flags.services import lookups as lookups_service
+from candour.flags.services import upload as upload_service
 
 pytestmark = pytest.mark.browser
 
@@ -116,23 +118,23 @@ def test_upload_results_partly_loaded_paginated_and_malformed(
     page, watcher, as_manager, organisation: Organisation
 ):
     lines = [line(number) for number in numbers(501)] + [line(BAD_CHECK)]
-    partly = services.apply_upload(
+    partly = upload_service.apply_upload(
         user=as_manager, organisation=organisation, sequence=1, data=csv_bytes(*lines)
     )
-    visit(page, f"/flags/uploads/{partly.pk}/")
+    visit(page, f"/flags/uploads/{partly.reference}/")
     check(page, "Upload 1")
     expect(page.get_by_text("Some lines loaded").first).to_be_visible()
     expect(page.get_by_role("navigation", name="Pagination")).to_be_visible()
     page.get_by_role("link", name="Page 2").click()
     check(page, "Upload 1")
 
-    malformed = services.apply_upload(
+    malformed = upload_service.apply_upload(
         user=as_manager,
         organisation=organisation,
         sequence=2,
         data=csv_bytes(line(), header="identifier,plan_type"),
     )
-    visit(page, f"/flags/uploads/{malformed.pk}/")
+    visit(page, f"/flags/uploads/{malformed.reference}/")
     check(page, "Upload 2")
     expect(page.get_by_text("Line 1: the header is wrong")).to_be_visible()
     assert Upload.objects.count() == 2
@@ -182,14 +184,14 @@ def test_contact_page_with_errors_and_a_webhook(page, watcher, as_manager):
 def test_notification_pages_and_acknowledging(
     page, watcher, as_manager, organisation, make_user, nhs_organisation
 ):
-    services.apply_upload(
+    upload_service.apply_upload(
         user=as_manager, organisation=organisation, sequence=1, data=csv_bytes(line())
     )
     clinician = make_user(
         Role.HEALTH_UNSCHEDULED, organisation=nhs_organisation, full_name="Dr Nia Medic"
     )
-    services.look_up(
-        principal=services.Principal.for_user(clinician),
+    lookups_service.look_up(
+        principal=lookups_service.Principal.for_user(clinician),
         identifier=identifiers.parse(CHILD),
         care_setting=CareSetting.EMERGENCY_DEPARTMENT,
     )

@@ -131,6 +131,7 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page):
     expect(page.get_by_label("Email address")).to_be_focused()
 
 
+@pytest.mark.clock  # a security code: see test_sign_in_journey
 def test_keyboard_user_can_sign_in_without_a_mouse(page, bob):
     visit(page, "/sign-in")
     page.get_by_label("Email address").focus()

@@ -103,7 +103,11 @@ def test_sign_in_page_when_locked(axe_page, bob, settings):
 
 @pytest.mark.parametrize(
     ("path", "heading"),
-    [("/accessibility", "Accessibility statement"), ("/privacy", "Privacy notice")],
+    [
+        ("/accessibility", "Accessibility statement for candour"),
+        ("/privacy", "Privacy notice"),
+        ("/feedback", "Give feedback on candour"),
+    ],
 )
 def test_public_information_pages(axe_page, watcher, path, heading):
     visit(axe_page, path, heading=heading)
@@ -401,12 +405,12 @@ def test_audit_log(axe_page, sign_in_as, alice, bob):
 
 def test_audit_log_with_filter_errors(axe_page, sign_in_as, alice):
     sign_in_as(alice)
-    visit(axe_page, "/audit/?actor_ref=nobody&date_from=yesterday", status=400)
+    visit(axe_page, "/audit/?actor_ref=nobody&from_day=31&from_month=2&from_year=2026", status=400)
     assert_heading(axe_page, "Audit log")
     assert axe_page.title().startswith("Error: ")
     assert summary_errors(axe_page) == [
         "Enter a user reference in the correct format",
-        "Enter the from date as day/month/year, like 27/3/2026",
+        "The from date must be a real date",
     ]
     assert_accessible(axe_page)
 

@@ -32,9 +32,15 @@ from candour.core.tests.browser.conftest import (
     session_cookie_for,
     visit,
 )
-from candour.reporting import services
-from candour.reporting.forms_report import RECEIPT_REFUSED
+from candour.reporting.forms.inbox import RECEIPT_REFUSED
+from candour.reporting.forms.report import QUESTIONS_BY_SLUG
 from candour.reporting.models import Disclosure, Programme, Report
+from candour.reporting.services import analysis as analysis_service
+from candour.reporting.services import disclosure as disclosure_service
+from candour.reporting.services import inbox as inbox_service
+from candour.reporting.services import intake as intake_service
+from candour.reporting.services import retention as retention_service
+from candour.reporting.services import submission as submission_service
 from candour.reporting.tests.conftest import confidential_submission, submission
 
 pytestmark = pytest.mark.browser
@@ -42,9 +48,14 @@ pytestmark = pytest.mark.browser
 SLUG = "northbrook"
 SUMMARY = ".govuk-error-summary"
 NARROW = 320
-LAST_YEAR = str(timezone.localdate().year - 1)
 REASON = "Reviewing the redactions before release"
-DOUBLE_CLICK_MS = 1_100
+CHECK_ANSWERS = "Check your answers before sending your report"
+# A phone held upright: the reporter's form is often filled in on one, at the end of a day.
+ON_A_PHONE: dict[str, object] = {
+    "viewport": {"width": 375, "height": 667},
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 # --- Shared helpers --------------------------------------------------------------------------
@@ -120,37 +131,75 @@ def banner(page: Page) -> str:
     return page.locator(".govuk-notification-banner--success").inner_text()
 
 
-def fill_report(
+def title_of(slug: str) -> str:
+    return QUESTIONS_BY_SLUG[slug].title
+
+
+def answer_report(
     page: Page,
     *,
     what_happened: str,
     how_noticed: str = "",
     known: str = "",
+    email: str = "",
+    on_page: Callable[[str], None] | None = None,
 ) -> None:
-    """Answer the report form: a near miss in assessment last March, no harm, anonymous."""
-    page.get_by_label("A near miss: something nearly went wrong").check()
-    page.get_by_label("Assessment", exact=True).check()
-    page.get_by_label("Month", exact=True).select_option(label="March")
-    page.get_by_label("Year", exact=True).select_option(LAST_YEAR)
-    page.get_by_label("What happened", exact=True).fill(what_happened)
-    if how_noticed:
-        page.get_by_label("How it was noticed or caught (optional)").fill(how_noticed)
-    if known:
-        page.get_by_label("People and places you mentioned (optional)").fill(known)
-    page.get_by_label("No harm", exact=True).check()
-    page.get_by_label("Social worker", exact=True).check()
-    page.get_by_role(
-        "group", name="Can we share a de-identified lesson from your report?"
-    ).get_by_label("Yes", exact=True).check()
-    page.get_by_label("Anonymous", exact=True).check()
+    """Answer every question page from the first: a near miss in assessment, in March of
+    last year (the year picked from the page, so any date works), no harm, a lesson may be
+    shared; anonymous, or confidential with ``email``. ``on_page`` is called with each page's
+    heading before it is answered (to check it); otherwise only the heading is checked."""
+
+    def step(slug: str, fill: Callable[[], object]) -> None:
+        if on_page is not None:
+            on_page(title_of(slug))
+        else:
+            expect(page.locator("h1")).to_have_text(title_of(slug))
+        fill()
+        submit(page, "Continue", status=200)
+
+    step("kind", lambda: page.get_by_label("A near miss: something nearly went wrong").check())
+    step("service-area", lambda: page.get_by_label("Assessment", exact=True).check())
+
+    def when() -> None:
+        page.get_by_label("Month", exact=True).select_option(label="March")
+        page.get_by_label("Year", exact=True).select_option(index=2)  # last year
+
+    step("when", when)
+    step("what-happened", lambda: page.get_by_label("What happened?").fill(what_happened))
+    step(
+        "more-about-it",
+        lambda: (
+            how_noticed
+            and page.get_by_label("How it was noticed or caught (optional)").fill(how_noticed)
+        ),
+    )
+    step("why-it-happened", lambda: None)
+    step(
+        "names-to-hide",
+        lambda: known and page.get_by_label("People and places to hide (optional)").fill(known),
+    )
+    step("harm", lambda: page.get_by_label("No harm", exact=True).check())
+    step("your-role", lambda: page.get_by_label("Social worker", exact=True).check())
+    step("sharing", lambda: page.get_by_label("Yes", exact=True).check())
+    choice = "Confidential" if email else "Anonymous"
+    step(
+        "confidential-or-anonymous",
+        lambda: page.get_by_label(choice, exact=True).check(),
+    )
+    if email:
+        step("contact-details", lambda: page.get_by_label("Email address").fill(email))
+    expect(page.locator("h1")).to_have_text(CHECK_ANSWERS)
 
 
 def submit_in_a_new_tab(page: Page) -> Page:
-    """Press "Submit report" with its form aimed at a new tab, so that this tab keeps the very
-    same form (and idempotency key) to send again. Returns the new tab, loaded."""
-    page.eval_on_selector("form[action$='/submit']", "form => { form.target = '_blank'; }")
+    """Send the check answers form with its target a new tab, so that this tab keeps the very
+    same form (and idempotency key) to send again. ``form.submit()`` sends it as a retry or a
+    browser without JavaScript would, past GOV.UK Frontend's double-click guard, so there is
+    no second to wait between two sends. Returns the new tab, loaded."""
     with page.context.expect_page() as opened:
-        page.get_by_role("button", name="Submit report").click()
+        page.eval_on_selector(
+            "form[action$='/submit']", "form => { form.target = '_blank'; form.submit(); }"
+        )
     tab = opened.value
     tab.wait_for_load_state()
     return tab
@@ -220,23 +269,26 @@ def as_officer(context, live_server, officer) -> User:
 
 @pytest.fixture
 def anonymous(programme) -> Report:
-    report, _receipt = services.submit_report(programme=programme, submission=submission())
+    report, _receipt = submission_service.submit_report(
+        programme=programme, submission=submission()
+    )
     return report
 
 
 @pytest.fixture
 def confidential(programme) -> Report:
-    report, _receipt = services.submit_report(
+    report, _receipt = submission_service.submit_report(
         programme=programme, submission=confidential_submission()
     )
     return report
 
 
 def _shred(officer: User, report: Report, programme: Programme) -> None:
-    services.close_report(user=officer, report=report)
+    report.refresh_from_db()  # the browser has moved it on since the fixture read it
+    intake_service.close_report(user=officer, report=report)
     programme.retention_days = 0
     programme.save(update_fields=["retention_days"])
-    assert services.shred_due_reports() == 1
+    assert retention_service.shred_due_reports(today=timezone.localdate()) == 1
 
 
 # --- The checks themselves ------------------------------------------------------------------
@@ -268,6 +320,8 @@ def test_start_page(page, watcher, programme):
     visit(page, f"/report/{SLUG}")
     check(page, "Report a near miss or incident")
     expect(page.get_by_role("button", name="Start now")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("It takes about 10 minutes")
+    expect(page.locator("#required-answers li")).to_have_count(9)
     watcher.assert_clean()
 
 
@@ -290,76 +344,144 @@ def test_emergency_page(page, watcher, programme):
     watcher.assert_clean()
 
 
-def test_report_form_and_its_errors(page, watcher, programme):
-    visit(page, f"/report/{SLUG}/new")
-    check(page, "Tell us what happened")
-    submit(page, "Continue", status=400)
-    assert_error_state(
-        page,
+def test_every_question_page_and_its_errors_on_a_phone(open_page, watcher, programme):
+    """Each question page, on a phone: empty first where an answer is required (the GOV.UK
+    error state, focused), then answered; axe-core and the 320px check on every state."""
+    page = open_page(**ON_A_PHONE)
+    visit(page, f"/report/{SLUG}/kind")
+
+    def refused(slug: str, errors: list[str]) -> None:
+        check(page, title_of(slug))
+        submit(page, "Continue", status=400)
+        assert_error_state(page, errors)
+        expect(page.locator(SUMMARY)).to_be_focused()
+        check(page, title_of(slug))
+
+    def answered(slug: str, fill: Callable[[], object]) -> None:
+        fill()
+        submit(page, "Continue", status=200)
+
+    refused("kind", ["Select what kind of event it was"])
+    answered(
+        "kind", lambda: page.get_by_label("A good catch: someone noticed and stopped it").check()
+    )
+    refused("service-area", ["Select the service area it happened in"])
+    answered("service-area", lambda: page.get_by_label("Fostering", exact=True).check())
+    refused("when", ["Select the month it happened", "Select the year it happened"])
+
+    def when() -> None:
+        page.get_by_label("Month", exact=True).select_option(label="March")
+        page.get_by_label("Year", exact=True).select_option(index=2)
+
+    answered("when", when)
+    refused("what-happened", ["Enter what happened"])
+    answered("what-happened", lambda: page.get_by_label("What happened?").fill("A visit slipped."))
+    check(page, title_of("more-about-it"))  # optional: nothing to refuse
+    answered("more-about-it", lambda: None)
+    check(page, title_of("why-it-happened"))
+    answered("why-it-happened", lambda: None)
+    page.get_by_label("People and places to hide (optional)").fill("Kayden Walsh\n\N{EM DASH} mum")
+    refused(
+        "names-to-hide",
         [
-            "Select what kind of event it was",
-            "Select the service area it happened in",
-            "Select the month it happened",
-            "Select the year it happened",
-            "Enter what happened",
-            "Select how much harm was caused",
-            "Select your role",
-            "Select yes if we can share a de-identified lesson from your report",
-            "Select confidential or anonymous",
+            "Line 2 of people and places has no name. Write a name, then a dash and who or "
+            "what it is"
         ],
     )
-    check(page, "Tell us what happened")
-
-    # A confidential report needs a way to contact the reporter, in the right format.
-    fill_report(page, what_happened="A visit was nearly missed.")
-    page.get_by_label("Confidential", exact=True).check()
+    answered(
+        "names-to-hide",
+        lambda: page.get_by_label("People and places to hide (optional)").fill("Kayden Walsh"),
+    )
+    refused("harm", ["Select how much harm was caused"])
+    answered("harm", lambda: page.get_by_label("No harm", exact=True).check())
+    refused("your-role", ["Select your role"])
+    answered("your-role", lambda: page.get_by_label("Business support", exact=True).check())
+    refused("sharing", ["Select yes if we can share a de-identified lesson from your report"])
+    answered("sharing", lambda: page.get_by_label("No", exact=True).check())
+    refused("confidential-or-anonymous", ["Select confidential or anonymous"])
+    answered(
+        "confidential-or-anonymous", lambda: page.get_by_label("Confidential", exact=True).check()
+    )
+    # Only now, having chosen confidential, is the reporter asked how to contact them.
+    refused("contact-details", ["Enter an email address or phone number, or choose anonymous"])
     page.get_by_label("Email address").fill("not an email address")
     page.get_by_label("Phone number").fill("call me")
-    submit(page, "Continue", status=400)
-    assert_error_state(
-        page,
+    refused(
+        "contact-details",
         [
             "Enter an email address in the correct format, like name@example.com",
             "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192",
         ],
     )
-    check(page, "Tell us what happened")
+    page.get_by_label("Phone number").fill("")
+    answered("contact-details", lambda: page.get_by_label("Email address").fill("sam@example.org"))
+    check(page, CHECK_ANSWERS)
+    expect(page.locator("main")).to_contain_text("sam@example.org")
+    assert Report.objects.count() == 0
     watcher.assert_clean()
 
 
-def test_check_answers_and_confirmation_pages(page, watcher, programme):
-    visit(page, f"/report/{SLUG}/new")
-    fill_report(page, what_happened="A visit was nearly missed.", known="Kayden Walsh - child")
-    submit(page, "Continue", status=200)
-    check(page, "Check your answers before sending your report")
-
-    # Changing an answer goes back to the form with every answer kept, then back here.
-    page.get_by_role("button", name="Change what happened").click()
-    expect(page.locator("h1")).to_have_text("Tell us what happened")
-    expect(page.get_by_label("What happened", exact=True)).to_have_value(
-        "A visit was nearly missed."
+def test_back_links_keep_the_answers(open_page, watcher, programme):
+    page = open_page(**ON_A_PHONE)
+    visit(page, f"/report/{SLUG}/kind")
+    check(page, title_of("kind"))
+    expect(page.get_by_role("link", name="Back", exact=True)).to_have_attribute(
+        "href", f"/report/{SLUG}/immediate-risk"
     )
-    check(page, "Tell us what happened")
+    page.get_by_label("An incident: something went wrong").check()
     submit(page, "Continue", status=200)
+    check(page, title_of("service-area"))
+    submit(page, "Back", status=200)  # a button: it takes the answers so far with it
+    check(page, title_of("kind"))
+    expect(page.get_by_label("An incident: something went wrong")).to_be_checked()
+    watcher.assert_clean()
+
+
+def test_check_answers_change_and_confirmation_pages(open_page, watcher, programme):
+    page = open_page(**ON_A_PHONE)
+    visit(page, f"/report/{SLUG}/kind")
+    answer_report(page, what_happened="A visit was nearly missed.", known="Kayden Walsh - child")
+    check(page, CHECK_ANSWERS)
+    expect(page.get_by_role("button", name="Change confidential or anonymous")).to_be_visible()
+
+    # Change goes to the page with its answer kept; Back returns to check answers unchanged.
+    submit(page, "Change what happened", status=200)
+    check(page, title_of("what-happened"))
+    expect(page.get_by_label("What happened?")).to_have_value("A visit was nearly missed.")
+    submit(page, "Back", status=200)
+    check(page, CHECK_ANSWERS)
+
+    # ... and Continue after a change comes straight back to check answers.
+    submit(page, "Change what happened", status=200)
+    page.get_by_label("What happened?").fill("A home visit was nearly missed.")
+    submit(page, "Continue", status=200)
+    check(page, CHECK_ANSWERS)
+    expect(page.locator("main")).to_contain_text("A home visit was nearly missed.")
+    expect(page.locator("main")).to_contain_text("Kayden Walsh - child")
 
     submit(page, "Submit report", status=200)
     check(page, "Report received")
     expect(page.locator("#receipt-code")).to_have_text(re.compile(r"^\d{4} \d{4} \d{4} \d{4}$"))
+    assert Report.objects.get().narrative is not None
+    watcher.assert_clean()
+
+
+def test_a_restored_check_answers_page_says_nothing_was_kept(page, watcher, programme):
+    visit(page, f"/report/{SLUG}/check-answers")
+    check(page, "This page cannot be shown again")
     watcher.assert_clean()
 
 
 def test_already_received_page(open_page, watcher, programme):
-    """The same check-answers form sent again once its receipt can no longer be shown."""
+    """The same check answers form sent again once its receipt can no longer be shown."""
     page = open_page()
-    visit(page, f"/report/{SLUG}/new")
-    fill_report(page, what_happened="A visit was nearly missed.")
-    submit(page, "Continue", status=200)
+    visit(page, f"/report/{SLUG}/kind")
+    answer_report(page, what_happened="A visit was nearly missed.")
     first = submit_in_a_new_tab(page)
     expect(first.locator("h1")).to_have_text("Report received")
 
     two_days_on = timezone.localdate() + timedelta(days=2)
-    assert services.forget_sealed_receipts(today=two_days_on) == 1
-    page.wait_for_timeout(DOUBLE_CLICK_MS)  # GOV.UK Frontend ignores a second click within 1s
+    assert retention_service.forget_sealed_receipts(today=two_days_on) == 1
     again = submit_in_a_new_tab(page)
     check(again, "Your report has already been received")
     assert Report.objects.count() == 1
@@ -370,7 +492,7 @@ def test_already_received_page(open_page, watcher, programme):
 
 
 def test_inbox_pages_and_their_errors(page, watcher, programme):
-    report, receipt = services.submit_report(programme=programme, submission=submission())
+    report, receipt = submission_service.submit_report(programme=programme, submission=submission())
     visit(page, "/inbox")
     check(page, "Go to your report inbox")
     submit(page, "Continue", status=400)
@@ -392,10 +514,14 @@ def test_inbox_pages_and_their_errors(page, watcher, programme):
 
 
 def test_inbox_with_question_reply_and_feedback(page, watcher, programme, officer):
-    report, receipt = services.submit_report(programme=programme, submission=submission())
-    services.ask_reporter(user=officer, report=report, body="Which team was the visit with?")
-    services.reply_as_reporter(report=report, body="The north locality team.")
-    services.give_feedback(user=officer, report=report, body="Visits now have a second check.")
+    report, receipt = submission_service.submit_report(programme=programme, submission=submission())
+    intake_service.ask_reporter(user=officer, report=report, body="Which team was the visit with?")
+    inbox_service.reply_as_reporter(report=report, body="The north locality team.")
+    intake_service.open_narrative(user=officer, report=report, reason=REASON)
+    intake_service.release_report(user=officer, report=report, texts={"what_happened": "Released."})
+    intake_service.give_feedback(
+        user=officer, report=report, body="Visits now have a second check."
+    )
     visit(page, "/inbox")
     page.get_by_label("Receipt code").fill(receipt)
     submit(page, "Continue", status=200)
@@ -432,14 +558,28 @@ def test_inbox_asks_staff_to_sign_out_first(page, context, live_server, watcher,
 def test_intake_queue_empty_and_with_reports(page, watcher, programme, as_officer):
     visit(page, "/intake/")
     check(page, "Intake queue")
-    expect(page.get_by_text("There are no reports yet.")).to_be_visible()
+    expect(page.get_by_text("There are no open reports.")).to_be_visible()
 
-    first = services.submit_report(programme=programme, submission=submission())[0]
-    services.submit_report(programme=programme, submission=confidential_submission())
-    services.ask_reporter(user=as_officer, report=first, body="Which team was it?")
+    first = submission_service.submit_report(programme=programme, submission=submission())[0]
+    second = submission_service.submit_report(
+        programme=programme, submission=confidential_submission()
+    )[0]
+    intake_service.ask_reporter(user=as_officer, report=first, body="Which team was it?")
+    intake_service.close_report(user=as_officer, report=second)
     visit(page, "/intake/")
     check(page, "Intake queue")
+    expect(page.get_by_role("region", name="1 report")).to_be_visible()
+
+    page.get_by_label("Status").select_option("all")
+    submit(page, "Filter reports", status=200)
+    check(page, "Intake queue")
     expect(page.get_by_role("region", name="2 reports")).to_be_visible()
+    page.get_by_label("Received").select_option("28")
+    submit(page, "Filter reports", status=200)
+    check(page, "Intake queue")
+    expect(page.get_by_text("No reports match these filters.")).to_be_visible()
+    visit(page, "/intake/?state=nonsense", status=400)
+    assert_error_state(page, ["Select a status from the list"])
     watcher.assert_clean()
 
 
@@ -447,19 +587,20 @@ def test_intake_report_page_with_everything_on_it(
     page, watcher, as_officer, second_officer, confidential
 ):
     report = confidential
-    services.ask_reporter(user=as_officer, report=report, body="Which team was it?")
-    services.reply_as_reporter(report=report, body="The north locality team.")
-    services.give_feedback(user=as_officer, report=report, body="Visits now have a check.")
-    services.release_report(
+    intake_service.ask_reporter(user=as_officer, report=report, body="Which team was it?")
+    inbox_service.reply_as_reporter(report=report, body="The north locality team.")
+    intake_service.open_narrative(user=as_officer, report=report, reason=REASON)
+    intake_service.release_report(
         user=as_officer, report=report, texts={"what_happened": "[Child 1] was nearly sent home."}
     )
-    services.request_disclosure(
+    intake_service.give_feedback(user=as_officer, report=report, body="Visits now have a check.")
+    disclosure_service.request_disclosure(
         user=second_officer, report=report, reason="Police request under section 29"
     )
-    approved = services.request_disclosure(
+    approved = disclosure_service.request_disclosure(
         user=as_officer, report=report, reason="Court order received this morning"
     )
-    services.decide_disclosure(user=second_officer, disclosure=approved, approve=True)
+    disclosure_service.decide_disclosure(user=second_officer, disclosure=approved, approve=True)
     visit(page, f"/intake/{report.reference}")
     check(page, f"Report {report.reference}")
     expect(
@@ -491,14 +632,34 @@ def test_review_pages_and_release_error(page, watcher, as_officer, anonymous):
     ).to_be_visible()
 
     page.get_by_label("What happened: text to release").fill("")
-    submit(page, "Release for analysis", status=400)
+    submit(page, "Continue", status=400)
     assert_error_state(page, ["Enter the de-identified account of what happened"])
     check(page, "Review and release")
 
+    # Save and finish later: the saved text comes back when the review is opened again.
+    page.get_by_label("What happened: text to release").fill("[Child 1] was nearly")
+    submit(page, "Save and finish later", status=200)
+    assert "Your review has been saved" in banner(page)
+    check(page, f"Report {reference}")
+    visit(page, f"/intake/{reference}/review")
+    page.get_by_label("Why are you opening the original account?").fill(REASON)
+    submit(page, "Open the original account", status=200)
+    check(page, "Review and release")
+    expect(page.get_by_label("What happened: text to release")).to_have_value(
+        "[Child 1] was nearly"
+    )
+
     page.get_by_label("What happened: text to release").fill("[Child 1] was nearly sent home.")
+    submit(page, "Continue", status=200)
+    check(page, "Check the account before you release it")
+    expect(page.get_by_text("[Child 1] was nearly sent home.")).to_be_visible()
+    submit(page, "Go back and change it", status=200)
+    check(page, "Review and release")
+    submit(page, "Continue", status=200)
     submit(page, "Release for analysis", status=200)
     assert f"Report {reference} released for analysis" in banner(page)
     check(page, f"Report {reference}")
+    expect(page.get_by_role("link", name="Correct the released account")).to_be_visible()
     watcher.assert_clean()
 
 
@@ -509,6 +670,7 @@ def test_review_of_a_destroyed_account_and_the_refused_page(
     visit(page, f"/intake/{confidential.reference}/review")
     page.get_by_label("Why are you opening the original account?").fill(REASON)
     submit(page, "Open the original account", status=200)
+    submit(page, "Continue", status=200)
     _shred(as_officer, confidential, programme)
     submit(page, "Release for analysis", status=403)
     check(page, "You cannot do this")
@@ -550,6 +712,8 @@ def test_message_pages_and_their_errors(
     page, watcher, as_officer, request, kind, which, title, label, button, required, done
 ):
     report = request.getfixturevalue(kind)
+    if which == "feedback":  # feedback follows release
+        _release(as_officer, report)
     visit(page, f"/intake/{report.reference}/{which}")
     check(page, title)
     submit(page, button, status=400)
@@ -588,11 +752,28 @@ def test_close_page_and_its_error(page, watcher, as_officer, anonymous):
 
     submit(other, "Close the report", status=400)
     assert other.title().startswith("Error: ")
-    assert summary_errors(other) == ["This report is already closed"]
+    assert summary_errors(other) == ["This report is closed, so you cannot close it."]
     check(other, "Close this report?")
     visit(page, path)
     check(page, "Close this report?")
     expect(page.get_by_role("button", name="Close the report")).to_have_count(0)
+    watcher.assert_clean()
+
+
+def test_reopen_page_and_a_closed_report_s_pages(page, watcher, as_officer, anonymous):
+    intake_service.close_report(user=as_officer, report=anonymous)
+    visit(page, f"/intake/{anonymous.reference}/question")
+    check(page, "Ask the reporter a question")
+    expect(
+        page.get_by_text("This report is closed, so you cannot ask the reporter a question.")
+    ).to_be_visible()
+    visit(page, f"/intake/{anonymous.reference}")
+    page.get_by_role("link", name="Reopen the report").click()
+    check(page, "Reopen this report?")
+    submit(page, "Reopen the report", status=200)
+    assert f"Report {anonymous.reference} reopened" in banner(page)
+    check(page, f"Report {anonymous.reference}")
+    expect(page.get_by_role("link", name="Close the report")).to_be_visible()
     watcher.assert_clean()
 
 
@@ -642,10 +823,10 @@ def test_disclosure_request_pages_and_their_errors(
 def test_disclosure_decision_page(
     page, open_page, watcher, as_officer, second_officer, confidential
 ):
-    asked = services.request_disclosure(
+    asked = disclosure_service.request_disclosure(
         user=second_officer, report=confidential, reason="Police request under section 29"
     )
-    path = f"/intake/disclosures/{asked.pk}"
+    path = f"/intake/disclosures/{asked.reference}"
     visit(page, path)
     check(page, "Disclose the reporter's identity?")
     submit(page, "Save decision", status=400)
@@ -673,7 +854,9 @@ def test_disclosure_decision_page(
 
 
 def _release(officer: User, report: Report) -> Report:
-    return services.release_report(
+    if report.status == "received":
+        intake_service.open_narrative(user=officer, report=report, reason=REASON)
+    return intake_service.release_report(
         user=officer,
         report=report,
         texts={
@@ -692,9 +875,9 @@ def test_analysis_list_empty_and_with_reports(
     expect(page.get_by_text("No reports have been released for analysis yet.")).to_be_visible()
 
     for _ in range(2):
-        report = services.submit_report(programme=programme, submission=submission())[0]
+        report = submission_service.submit_report(programme=programme, submission=submission())[0]
         _release(officer, report)
-    services.code_report(
+    analysis_service.code_report(
         user=analyst,
         report=report,
         scie_patterns=["human_judgement"],

@@ -10,19 +10,20 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Request, expect
 
 from candour.accounts.models import Role, User
 from candour.accounts.tests.factories import PASSWORD
 from candour.core.tests.browser.conftest import PageWatcher, visit
 from candour.core.tests.browser.test_reporting_accessible import (
-    DOUBLE_CLICK_MS,
+    CHECK_ANSWERS,
+    ON_A_PHONE,
     SLUG,
     Browsers,
+    answer_report,
     banner,
     check,
     create_programme,
-    fill_report,
     submit_in_a_new_tab,
 )
 from candour.reporting.models import Coding, Report, Status
@@ -45,6 +46,34 @@ REPLY = "The north locality team arranged it."
 FEEDBACK = "Contact plans are now checked by a second worker before a child goes home."
 ADDED = " The plan was changed the same day."
 SYNOPSIS = "A child was nearly returned to an empty home; caught by a manager reading notes."
+
+
+class FormWatcher(PageWatcher):
+    """The shared watcher, except for one thing a person can do: a second press of a form's
+    button (without JavaScript, nothing stops it) starts a new navigation, and Chromium
+    cancels the first (``net::ERR_ABORTED``). That cancelled navigation is noted, not counted;
+    every other failed request, an asset above all, still is."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cancelled_navigations: list[str] = []
+
+    def watch(self, page: Page) -> None:
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("response", self._response)
+        page.on("requestfailed", self._request_failed)
+
+    def _request_failed(self, request: Request) -> None:
+        if request.is_navigation_request() and request.failure == "net::ERR_ABORTED":
+            self.cancelled_navigations.append(request.url)
+        else:
+            self.failed_assets.append(f"{request.failure} {request.url}")
+
+
+@pytest.fixture
+def watcher() -> FormWatcher:
+    return FormWatcher()
 
 
 @pytest.fixture
@@ -98,17 +127,22 @@ def sign_in(page: Page, user: User) -> None:
 
 
 def report_as_reporter(page: Page, *, axe: bool = True) -> str:
-    """Start, no immediate risk, the form, check answers, submit: returns the receipt."""
+    """Start, no immediate risk, every question page, check answers, submit: returns the
+    receipt."""
     page.goto(f"/report/{SLUG}")
     arrive(page, "Report a near miss or incident", axe=axe)
     click(page, "Start now")
     arrive(page, "Is a child at immediate risk of harm now?", axe=axe)
     page.get_by_label("No", exact=True).check()
     click(page, "Continue")
-    arrive(page, "Tell us what happened", axe=axe)
-    fill_report(page, what_happened=WHAT_HAPPENED, how_noticed=HOW_NOTICED, known=KNOWN)
-    click(page, "Continue")
-    arrive(page, "Check your answers before sending your report", axe=axe)
+    answer_report(
+        page,
+        what_happened=WHAT_HAPPENED,
+        how_noticed=HOW_NOTICED,
+        known=KNOWN,
+        on_page=(lambda heading: check(page, heading)) if axe else None,
+    )
+    arrive(page, CHECK_ANSWERS, axe=axe)
     expect(page.locator("main")).to_contain_text(NAME)  # the reporter's own words, unchanged
     click(page, "Submit report")
     arrive(page, "Report received", axe=axe)
@@ -129,8 +163,8 @@ def test_the_whole_loop(open_page, watcher, organisation, make_user):
     officer = make_user(Role.INTAKE_OFFICER, full_name="Ivy Intake")
     analyst = make_user(Role.ANALYST, full_name="Ana Analyst")
 
-    # An anonymous reporter files a report and keeps the receipt.
-    reporter = open_page()
+    # An anonymous reporter files a report on a phone, and keeps the receipt.
+    reporter = open_page(**ON_A_PHONE)
     receipt = report_as_reporter(reporter)
     report = Report.objects.get()
     assert report.organisation == programme.organisation
@@ -170,6 +204,8 @@ def test_the_whole_loop(open_page, watcher, organisation, make_user):
     expect(to_release).to_have_value(re.compile(r"^\[Child 1\] was nearly sent home"))
     released_text = to_release.input_value() + ADDED
     to_release.fill(released_text)
+    click(intake, "Continue", heading="Check the account before you release it")
+    expect(intake.locator("main")).to_contain_text(ADDED.strip())
     click(intake, "Release for analysis", heading=f"Report {report.reference}")
     assert f"Report {report.reference} released for analysis" in banner(intake)
 
@@ -179,12 +215,12 @@ def test_the_whole_loop(open_page, watcher, organisation, make_user):
     click(intake, "Send question", heading=f"Report {report.reference}")
     assert "Question sent to the reporter" in banner(intake)
     report.refresh_from_db()
-    assert report.status == Status.WAITING_FOR_REPORTER
+    assert report.status == Status.RELEASED  # a question never sends a report backwards
 
     # The reporter, in a new browser with no cookies, opens the inbox and replies.
     reporter = open_page()
     open_inbox(reporter, receipt)
-    expect(reporter.locator("main")).to_contain_text("Waiting for your reply")
+    expect(reporter.locator("main")).to_contain_text("Being analysed")
     expect(reporter.locator(".govuk-inset-text")).to_have_text(QUESTION)
     reporter.get_by_label("Send a message").fill(REPLY)
     click(reporter, "Send message", heading="Your report inbox")
@@ -263,16 +299,15 @@ def test_submitting_twice_files_one_report(open_page, watcher, organisation):
     create_programme(organisation)
     page = open_page()
 
-    def check_answers() -> None:
-        go(page, f"/report/{SLUG}/new", "Tell us what happened")
-        fill_report(page, what_happened=WHAT_HAPPENED)
-        click(page, "Continue", heading="Check your answers before sending your report")
+    def check_answers(on: Page) -> None:
+        on.goto(f"/report/{SLUG}/kind")
+        answer_report(on, what_happened=WHAT_HAPPENED)
 
     sent: list[str] = []
     page.context.on("request", lambda r: sent.append(r.url) if r.url.endswith("/submit") else None)
 
     # A double click: GOV.UK Frontend sends the form once.
-    check_answers()
+    check_answers(page)
     with page.expect_navigation():
         page.get_by_role("button", name="Submit report").dblclick()
     expect(page.locator("h1")).to_have_text("Report received")
@@ -281,24 +316,57 @@ def test_submitting_twice_files_one_report(open_page, watcher, organisation):
 
     # The same form really sent twice (a retry, or a browser without JavaScript): the second
     # time shows the same receipt and files nothing new.
-    check_answers()
+    check_answers(page)
     first = submit_in_a_new_tab(page)
     expect(first.locator("h1")).to_have_text("Report received")
     receipt = first.locator("#receipt-code").inner_text()
-    page.wait_for_timeout(DOUBLE_CLICK_MS)
     second = submit_in_a_new_tab(page)
     expect(second.locator("h1")).to_have_text("Report received")
     expect(second.locator("#receipt-code")).to_have_text(receipt)
     assert len(sent) == 3
     assert Report.objects.count() == 2
 
-    # Without JavaScript, GOV.UK Frontend cannot catch a double click; one report all the same
-    # (Chromium itself sends a form once while its first sending is under way).
+    # Without JavaScript nothing catches a double click: Chromium sends the form twice and
+    # cancels its first navigation (which the watcher notes, not counts). One report all
+    # the same, whichever sending the server saw first.
     no_js = open_page(java_script_enabled=False)
-    no_js.goto(f"/report/{SLUG}/new")
-    fill_report(no_js, what_happened=WHAT_HAPPENED)
-    click(no_js, "Continue")
+    check_answers(no_js)
     no_js.get_by_role("button", name="Submit report").dblclick()
     expect(no_js.locator("h1")).to_have_text("Report received")
     assert Report.objects.count() == 3
+    watcher.assert_clean()
+
+
+def test_the_watcher_counts_a_failed_asset_but_not_a_cancelled_navigation(
+    open_page, watcher, organisation
+):
+    """The double-click allowance cannot hide a real fault: a stylesheet that fails to load,
+    or one the server cannot find, is still reported."""
+    create_programme(organisation)
+    page = open_page()
+    page.route("**/assets/core/candour.css", lambda route: route.abort())
+    page.route("**/assets/core/init.mjs", lambda route: route.fulfill(status=404, body=""))
+    page.goto(f"/report/{SLUG}")
+    expect(page.locator("h1")).to_have_text("Report a near miss or incident")
+    page.wait_for_load_state("load")
+    with pytest.raises(AssertionError) as failed:
+        watcher.assert_clean()
+    assert "candour.css" in str(failed.value)
+    assert "404" in str(failed.value)
+    assert "init.mjs" in str(failed.value)
+    assert not watcher.cancelled_navigations
+
+    # A navigation the browser itself cancels for the next one is noted, not counted.
+    watcher.failed_assets.clear()
+    watcher.console_errors.clear()
+    page.unroute("**/assets/core/candour.css")
+    page.unroute("**/assets/core/init.mjs")
+    page.route(f"**/report/{SLUG}/emergency", lambda route: None)  # held: never answered
+    with page.expect_request(f"**/report/{SLUG}/emergency"):
+        page.evaluate(f"() => {{ location.href = '/report/{SLUG}/emergency'; }}")
+    with page.expect_event("requestfailed") as cancelled:
+        page.goto(f"/report/{SLUG}/immediate-risk")
+    assert cancelled.value.url.endswith(f"/report/{SLUG}/emergency")
+    expect(page.locator("h1")).to_have_text("Is a child at immediate risk of harm now?")
+    assert watcher.cancelled_navigations == [cancelled.value.url]
     watcher.assert_clean()

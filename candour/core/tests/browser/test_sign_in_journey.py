@@ -15,6 +15,10 @@ from conftest import current_code
 
 pytestmark = pytest.mark.browser
 
+# Tests marked `clock` enter security codes, which follow the clock: each is computed here
+# and checked by the live server a moment later, within django-otp's one-step tolerance.
+# They are not frozen, since Chromium keeps the real clock (cookie expiry) whatever we do.
+
 SUMMARY = ".govuk-error-summary"
 
 
@@ -29,6 +33,7 @@ def sign_in_through_the_form(page: Page, user: User) -> None:
     page.get_by_role("button", name="Continue").click()
 
 
+@pytest.mark.clock
 def test_sign_in_with_password_and_code_lands_on_home(page, watcher, bob):
     sign_in_through_the_form(page, bob)
     expect(page).to_have_url(re.compile(r"/$"))
@@ -45,6 +50,7 @@ def test_sign_in_with_password_and_code_lands_on_home(page, watcher, bob):
     watcher.assert_clean()
 
 
+@pytest.mark.clock
 def test_sign_in_returns_to_the_page_asked_for(page, watcher, alice):
     page.goto("/audit/")
     expect(page).to_have_url(re.compile(r"/sign-in\?next=/audit/$"))
@@ -54,6 +60,7 @@ def test_sign_in_returns_to_the_page_asked_for(page, watcher, alice):
     watcher.assert_clean()
 
 
+@pytest.mark.clock
 def test_first_sign_in_sets_up_two_factor(page, watcher, make_user):
     newcomer = make_user(Role.PRACTITIONER, full_name="Nia Newcomer", two_factor=False)
     page.goto("/sign-in")
@@ -166,6 +173,7 @@ def test_administrator_invites_a_user(page, context, live_server, watcher, alice
     watcher.assert_clean()
 
 
+@pytest.mark.clock
 def test_sign_in_works_without_javascript(browser, live_server, bob):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     try:

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from candour.demo import services
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.CANDOUR_DEMO_MODE:
             raise CommandError("demo_totp works only with CANDOUR_DEMO_MODE on (the dev settings).")
-        device = TOTPDevice.objects.filter(user__email=options["email"].lower()).first()
-        if device is None:
+        code = services.current_code(email=options["email"])
+        if code is None:
             raise CommandError("That user has no authenticator set up.")
-        self.stdout.write(f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
+        self.stdout.write(code)
