@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from candour.accounts.models import Organisation, OrganisationKind, Role, User
 from candour.accounts.tests.factories import OrganisationFactory, UserFactory
+from candour.core import ceilings, client_limits
 
 # Clock-dependent tests are marked `clock` and travel with time-machine to a fixed instant,
 # so they pass at any hour (.ci/run repeats them under libfaketime at times of night). This
@@ -31,6 +32,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         travels = item.get_closest_marker("time_machine") is not None
         if travels or "time_machine" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.clock)
+
+
+@pytest.fixture(autouse=True)
+def _forget_clients() -> None:
+    """Per-client limits live in this process's memory (ADR 0016): each test starts afresh."""
+    client_limits.clear_all()
+    ceilings.clear_all()
 
 
 @pytest.fixture

@@ -8,6 +8,9 @@ it and over the external presidio-research set when present, and prints a table 
 diagnostics for tuning (missed names, missed spans with their context), then a last line of
 JSON. All text is synthetic; the diagnostics go to stdout only.
 
+A worst-case row times the engine on adversarial text (ADR 0014): 20,000 characters of each
+shape that once made a pattern backtrack ("a.a.a…" took two minutes), slowest shape shown.
+
 Scoring ("redaction recall"): a gold span counts as caught when all of its non-space
 characters are covered by redacted predictions of any type; a PERSON token (whitespace token
 of a gold name, stripped of punctuation and a possessive "'s") when all of its characters are
@@ -53,6 +56,24 @@ TARGET_CHAR_PRECISION = 0.85
 TARGET_EXT_PERSON = 0.95
 TARGET_THROUGHPUT_RATIO = 1.5
 TARGET_PEAK_RSS_MB = 1024.0
+# One 20,000-character answer of the worst text found, with no time budget: well under the
+# reporting budget (8 s) and gunicorn's worker timeout (30 s).
+TARGET_WORST_CASE_S = 8.0
+WORST_CASE_CHARS = 20_000
+
+
+def worst_case_shapes(size: int) -> dict[str, str]:
+    """Texts that made the old patterns (or spaCy's URL pattern) take quadratic time."""
+    half = size // 2
+    return {
+        "a.a.a.": "a." * half,
+        "a-a-a-": "a-" * half,
+        "A-A-A-": "A-" * half,
+        "dots around @": ("a." * half)[: half - 1] + "@" + ("a." * half)[: size - half],
+        "capitals": "A" * size,
+        "a:a:a:": "a:" * half,
+    }
+
 
 # Types with their own target (PERSON by tokens, ADDRESS at 0.95); every other type is a
 # "structured identifier" with target TARGET_STRUCTURED.
@@ -202,6 +223,16 @@ class Run:
     ext: Scores | None = None
     rss_after_load_mb: float | None = None
     docs: int = 0
+    worst_case: dict[str, float] = field(default_factory=dict)  # shape -> seconds
+    worst_case_cpu: dict[str, float] = field(default_factory=dict)  # shape -> CPU seconds
+
+    @property
+    def worst_case_s(self) -> float | None:
+        return max(self.worst_case.values()) if self.worst_case else None
+
+    @property
+    def worst_case_cpu_s(self) -> float | None:
+        return max(self.worst_case_cpu.values()) if self.worst_case_cpu else None
 
     @property
     def docs_per_s(self) -> float:
@@ -268,7 +299,14 @@ def run_candour(
         ]
 
     known = [d.known for d in corpus] if with_known else None
-    return measure("candour", load_s, predict, corpus, ext, known)
+    run = measure("candour", load_s, predict, corpus, ext, known)
+    for shape, text in worst_case_shapes(WORST_CASE_CHARS).items():
+        start, cpu_start = time.perf_counter(), time.process_time()
+        result = engine.deidentify(text)
+        run.worst_case[shape] = time.perf_counter() - start
+        run.worst_case_cpu[shape] = time.process_time() - cpu_start
+        assert not result.missing  # no budget: the engine always finishes
+    return run
 
 
 def run_presidio_default(corpus: Sequence[Document], ext: Sequence[Document] | None) -> Run:
@@ -407,6 +445,14 @@ def report(
     rows.append(("throughput ratio, CPU time", fmt(cpu_ratio, 2), "1.00", "", ""))
     if ext is not None:
         row("ext sentences/s", lambda r: len(ext) / r.ext_s if r.ext_s else None, digits=1)
+    row(
+        f"worst case, {WORST_CASE_CHARS:,} adversarial chars (s)",
+        lambda r: r.worst_case_s,
+        TARGET_WORST_CASE_S,
+        below=True,
+        digits=2,
+    )
+    row("worst case, CPU-seconds", lambda r: r.worst_case_cpu_s, digits=2)
     row("RSS after engine load (MB)", lambda r: r.rss_after_load_mb, digits=0)
     peak = peak_rss_mb()
     result = verdict(peak_candour_mb, TARGET_PEAK_RSS_MB, below=True)
@@ -473,6 +519,9 @@ def report(
         "docs_per_cpu_s": candour.docs_per_cpu_s if candour else None,
         "docs_per_cpu_s_presidio_default": presidio.docs_per_cpu_s if presidio else None,
         "throughput_ratio_cpu": cpu_ratio,
+        "worst_case_s": candour.worst_case_s if candour else None,
+        "worst_case_by_shape_s": candour.worst_case if candour else None,
+        "worst_case_cpu_s": candour.worst_case_cpu_s if candour else None,
         "peak_rss_mb": peak,
         "peak_rss_mb_candour_phase": peak_candour_mb,
         "with_known": bool(args.with_known),
@@ -564,6 +613,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.collect()
         peak_candour = peak_rss_mb()
         print(f"candour: {candour.docs_per_s:.1f} docs/s")
+        for shape, seconds in candour.worst_case.items():
+            cpu = candour.worst_case_cpu[shape]
+            print(f"  worst case {shape!r}, {WORST_CASE_CHARS:,} characters: {seconds:.2f} s")
+            print(f"    ({cpu:.2f} CPU-seconds)")
     if args.engines in ("both", "presidio"):
         presidio = run_presidio_default(corpus, ext)
         print(f"presidio default: {presidio.docs_per_s:.1f} docs/s")

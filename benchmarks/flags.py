@@ -52,7 +52,7 @@ import threading
 import time
 import urllib.parse
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -78,6 +78,7 @@ from candour.flags.identifiers import check_digit  # noqa: E402  (no Django need
 
 NHS_SYSTEM_URI = "https://fhir.nhs.uk/Id/nhs-number"
 READY_TIMEOUT_S = 120.0
+UPLOAD_ROUND_MAX_S = 1800.0  # the lookups stop when the file is applied, at the latest then
 SUBJECTS_PER_AUTHORITY = 1667  # 250,000 subjects over 150 authorities (England has 153)
 OPEN_SHARE = 0.52  # about 130,000 of 250,000 on a plan or in care; the rest history
 PREVIOUS_ACCESS_SHARE = 0.10
@@ -89,6 +90,9 @@ TARGET_UPLOAD_PER_S = 5000.0
 TARGET_LOOKUPS_PER_S = 500.0
 TARGET_P99_MS = 100.0
 TARGET_RATIO = 0.15
+# Lookups while a big file is applied (in chunks, by the worker's code): no error, and no
+# lookup waits much longer than a chunk holds the database (ADR 0015).
+TARGET_P99_DURING_UPLOAD_MS = 500.0
 
 GIVEN_NAMES = (
     "Amara", "Ben", "Caleb", "Daisy", "Eli", "Freya", "Gus", "Hana", "Isla", "Jago", "Kit",
@@ -400,6 +404,79 @@ def count_lookups_audited() -> dict[str, int]:
     )
 
 
+@dataclass
+class UploadRound:
+    """A big file applied while lookups run: its size, outcome and times, and the lookups."""
+
+    lines: int = 0
+    applied: int = 0
+    refused: int = 0
+    status: str = ""
+    receive_seconds: float = 0.0
+    apply_seconds: float = 0.0
+    lookups: Measurement | None = None
+    # How long each chunk's transaction took: on SQLite, how long it held the write lock.
+    chunk_ms: list[float] = field(default_factory=list)
+
+    @property
+    def lines_per_s(self) -> float:
+        return self.applied / self.apply_seconds if self.apply_seconds else 0.0
+
+
+def upload_during_lookups(
+    rng: random.Random,
+    lines: int,
+    taken: set[str],
+    run_id: str,
+    start_load: Callable[[], WrkRun],
+) -> UploadRound:
+    """A new authority sends one file of ``lines`` new children; it is received (read and
+    recorded, as the API does) and then applied with the worker's own code
+    (``continue_upload``: short committed chunks) in this process while ``start_load``'s
+    lookups run against gunicorn; the load stops when the last chunk is published."""
+    from candour.accounts.models import Organisation, OrganisationKind, Role, User
+    from candour.flags.models import Upload
+    from candour.flags.services import upload as upload_service
+
+    authority = Organisation.objects.create(
+        name="Benchmark Upload Borough Children's Services",
+        kind=OrganisationKind.LOCAL_AUTHORITY,
+        ods_code="XBUPL",
+    )
+    manager = User.objects.create_user(
+        email=f"flags-upload-{run_id}@bench.example",
+        full_name="Flag Manager Upload",
+        organisation=authority,
+        role=Role.FLAG_MANAGER,
+    )
+    data = upload_csv(make_subjects(rng, lines, 1, date.today(), taken))
+    result = UploadRound(lines=lines)
+    started = time.perf_counter()
+    receipt = upload_service.receive_upload(
+        user=manager, organisation=authority, sequence=1, data=data
+    )
+    result.receive_seconds = time.perf_counter() - started
+    load = start_load()
+    began = time.perf_counter()
+    try:
+        upload_service.continue_upload(
+            upload=receipt.upload,
+            budget_seconds=None,
+            on_chunk=lambda took: result.chunk_ms.append(1000 * took),
+        )
+    finally:
+        result.apply_seconds = time.perf_counter() - began
+        load.interrupt()
+        result.lookups = load.finish()
+    upload = Upload.objects.get(pk=receipt.upload.pk)
+    result.status, result.applied, result.refused = (
+        upload.status,
+        upload.lines_applied,
+        upload.lines_refused,
+    )
+    return result
+
+
 # --------------------------------------------------------------------------------------------
 # The service
 
@@ -637,73 +714,102 @@ def busy_cpu_seconds() -> float:
     return float(sum(times)) - times.idle - getattr(times, "iowait", 0.0)
 
 
-def run_wrk(
-    *,
-    wrk: str,
-    name: str,
-    server: Server,
-    database: PostgresCpu,
-    paths_file: Path,
-    script: Path,
-    headers: dict[str, str],
-    seconds: float,
-    connections: int,
-    threads: int,
-    log: AccessLog,
-    route: str,
-) -> Measurement:
-    offset = log.mark()
-    load = os.getloadavg()[0]
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    server_cpu, database_cpu, busy = (
-        server.cpu_seconds(),
-        database.seconds(),
-        busy_cpu_seconds(),
-    )
-    command = [
-        wrk,
-        f"--threads={threads}",
-        f"--connections={connections}",
-        f"--duration={max(1, round(seconds))}s",
-        "--timeout=10s",
-        f"--script={script}",
-    ]
-    for header, value in headers.items():
-        command += ["--header", f"{header}: {value}"]
-    command += [f"http://{HOST}:{server.port}/", "--", str(paths_file)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-    server_cpu = server.cpu_seconds() - server_cpu
-    database_cpu = database.seconds() - database_cpu
-    busy = busy_cpu_seconds() - busy
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wrk_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
-    summary = next(
-        (json.loads(line) for line in done.stdout.splitlines() if line.startswith('{"wrk"')),
-        None,
-    )
-    if done.returncode != 0 or summary is None:
-        raise SystemExit(f"wrk failed ({done.returncode}): {done.stderr.strip()[:500]}")
-    statuses: Counter[int] = Counter()
-    for (path, status), n in log.statuses_since(offset).items():
-        if path == route:
-            statuses[status] += n
-    return Measurement(
-        name=name,
-        requests=int(summary["requests"]),
-        seconds=summary["duration_us"] / 1e6,
-        p50_ms=summary["p50_us"] / 1000,
-        p90_ms=summary["p90_us"] / 1000,
-        p99_ms=summary["p99_us"] / 1000,
-        p999_ms=summary["p999_us"] / 1000,
-        max_ms=summary["max_us"] / 1000,
-        socket_errors=sum(int(summary[k]) for k in ("connect", "read", "write", "timeout")),
-        wrk_non_2xx_3xx=int(summary["status"]),
-        statuses=statuses,
-        server_cpu_s=server_cpu,
-        database_cpu_s=database_cpu,
-        other_cpu_s=max(0.0, busy - server_cpu - database_cpu - wrk_cpu),
-        load_average=load,
-    )
+class WrkRun:
+    """One wrk load against the service, started now and finished with ``finish``: at the
+    end of its duration, or earlier by SIGINT (wrk then stops and still reports)."""
+
+    def __init__(
+        self,
+        *,
+        wrk: str,
+        name: str,
+        server: Server,
+        database: PostgresCpu,
+        paths_file: Path,
+        script: Path,
+        headers: dict[str, str],
+        seconds: float,
+        connections: int,
+        threads: int,
+        log: AccessLog,
+        route: str,
+    ) -> None:
+        self.name, self.server, self.database, self.log, self.route = (
+            name,
+            server,
+            database,
+            log,
+            route,
+        )
+        self.seconds = seconds
+        self.offset = log.mark()
+        self.load = os.getloadavg()[0]
+        self.children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.server_cpu, self.database_cpu, self.busy = (
+            server.cpu_seconds(),
+            database.seconds(),
+            busy_cpu_seconds(),
+        )
+        command = [
+            wrk,
+            f"--threads={threads}",
+            f"--connections={connections}",
+            f"--duration={max(1, round(seconds))}s",
+            "--timeout=10s",
+            f"--script={script}",
+        ]
+        for header, value in headers.items():
+            command += ["--header", f"{header}: {value}"]
+        command += [f"http://{HOST}:{server.port}/", "--", str(paths_file)]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+
+    def interrupt(self) -> None:
+        """Stop the load now (wrk reports what it measured so far)."""
+        with contextlib.suppress(ProcessLookupError):
+            self.process.send_signal(signal.SIGINT)
+
+    def finish(self) -> Measurement:
+        try:
+            stdout, stderr = self.process.communicate(timeout=self.seconds + 60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            stdout, stderr = self.process.communicate()
+        server_cpu = self.server.cpu_seconds() - self.server_cpu
+        database_cpu = self.database.seconds() - self.database_cpu
+        busy = busy_cpu_seconds() - self.busy
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wrk_cpu = (after.ru_utime + after.ru_stime) - (
+            self.children.ru_utime + self.children.ru_stime
+        )
+        summary = next(
+            (json.loads(line) for line in stdout.splitlines() if line.startswith('{"wrk"')),
+            None,
+        )
+        if summary is None:
+            raise SystemExit(f"wrk failed ({self.process.returncode}): {stderr.strip()[:500]}")
+        statuses: Counter[int] = Counter()
+        for (path, status), n in self.log.statuses_since(self.offset).items():
+            if path == self.route:
+                statuses[status] += n
+        return Measurement(
+            name=self.name,
+            requests=int(summary["requests"]),
+            seconds=summary["duration_us"] / 1e6,
+            p50_ms=summary["p50_us"] / 1000,
+            p90_ms=summary["p90_us"] / 1000,
+            p99_ms=summary["p99_us"] / 1000,
+            p999_ms=summary["p999_us"] / 1000,
+            max_ms=summary["max_us"] / 1000,
+            socket_errors=sum(int(summary[k]) for k in ("connect", "read", "write", "timeout")),
+            wrk_non_2xx_3xx=int(summary["status"]),
+            statuses=statuses,
+            server_cpu_s=server_cpu,
+            database_cpu_s=database_cpu,
+            other_cpu_s=max(0.0, busy - server_cpu - database_cpu - wrk_cpu),
+            load_average=self.load,
+        )
 
 
 def flag_path(identifier: str) -> str:
@@ -801,6 +907,7 @@ class RunData:
     audited: dict[str, int]
     lookup_2xx_served: int
     seconds: float
+    upload_round: UploadRound | None = None
 
 
 def summarise(args: argparse.Namespace, data: RunData) -> dict[str, Any]:
@@ -833,6 +940,14 @@ def summarise(args: argparse.Namespace, data: RunData) -> dict[str, Any]:
         "sample_correct": data.sample.ok,
         "all_uploaded": data.upload.applied == data.records and data.upload.refused == 0,
     }
+    during = data.upload_round.lookups if data.upload_round else None
+    if data.upload_round is not None and during is not None:
+        verdicts["upload_round_applied"] = (
+            data.upload_round.status == "applied"
+            and data.upload_round.applied == data.upload_round.lines
+        )
+        verdicts["errors_during_upload"] = during.non_2xx + during.socket_errors == 0
+        verdicts["p99_during_upload_ms"] = during.p99_ms <= TARGET_P99_DURING_UPLOAD_MS
 
     print(
         f"\nChild protection flags on {data.database}: {data.records:,} subjects over "
@@ -912,6 +1027,7 @@ def summarise(args: argparse.Namespace, data: RunData) -> dict[str, Any]:
             for route, ms in data.ceilings.items()
         ),
         ("non-2xx responses", str(non_2xx), "= 0", verdict("non_2xx")),
+        *_upload_round_rows(data.upload_round, p99, verdict),
         ("socket errors (wrk)", str(socket_errors), "", ""),
         (
             "sample: held -> total>=1, unknown -> 0",
@@ -984,11 +1100,96 @@ def summarise(args: argparse.Namespace, data: RunData) -> dict[str, Any]:
             "p99_ms": TARGET_P99_MS,
             "ratio_to_ceiling": TARGET_RATIO,
             "non_2xx": 0,
+            "p99_during_upload_ms": TARGET_P99_DURING_UPLOAD_MS,
+            "errors_during_upload": 0,
         },
+        "upload_round": _upload_round_json(data.upload_round),
         "verdicts": verdicts,
         "passed": all(verdicts.values()),
         "seconds": round(data.seconds, 1),
         "seed": args.seed,
+    }
+
+
+def _upload_round_rows(
+    round_: UploadRound | None, p99_without: float, verdict: Callable[[str], str]
+) -> list[tuple[str, str, str, str]]:
+    if round_ is None or round_.lookups is None:
+        return []
+    during = round_.lookups
+    return [
+        (
+            "upload during lookups: lines applied / refused",
+            f"{round_.applied:,} / {round_.refused:,} of {round_.lines:,}",
+            "all applied",
+            verdict("upload_round_applied"),
+        ),
+        (
+            "  received (read, recorded) / applied seconds",
+            f"{round_.receive_seconds:.1f} / {round_.apply_seconds:.1f}",
+            "",
+            "",
+        ),
+        ("  applied lines/s, beside lookups", f"{round_.lines_per_s:,.0f}", "", ""),
+        (
+            "  chunks / their transaction ms: median, max",
+            f"{len(round_.chunk_ms)} / {median(round_.chunk_ms):.0f}, "
+            f"{max(round_.chunk_ms, default=0):.0f}",
+            "the longest a lookup waits",
+            "",
+        ),
+        (
+            "  lookups/s during the upload",
+            f"{during.per_s:,.0f}",
+            f"{during.requests:,} lookups",
+            "",
+        ),
+        (
+            "  lookup p99 ms: during the upload / without",
+            f"{during.p99_ms:.1f} / {p99_without:.1f}",
+            f"<= {TARGET_P99_DURING_UPLOAD_MS:g} during",
+            verdict("p99_during_upload_ms"),
+        ),
+        (
+            "  lookup p50 / p99.9 / max ms during the upload",
+            f"{during.p50_ms:.1f} / {during.p999_ms:.1f} / {during.max_ms:.1f}",
+            "",
+            "",
+        ),
+        (
+            "  non-2xx + socket errors during the upload",
+            f"{during.non_2xx} + {during.socket_errors}",
+            "= 0",
+            verdict("errors_during_upload"),
+        ),
+        ("  statuses during the upload (gunicorn log)", _statuses([during]), "", ""),
+    ]
+
+
+def _upload_round_json(round_: UploadRound | None) -> dict[str, Any] | None:
+    if round_ is None or round_.lookups is None:
+        return None
+    during = round_.lookups
+    return {
+        "lines": round_.lines,
+        "applied": round_.applied,
+        "refused": round_.refused,
+        "status": round_.status,
+        "receive_seconds": round(round_.receive_seconds, 2),
+        "apply_seconds": round(round_.apply_seconds, 2),
+        "lines_per_s": round(round_.lines_per_s, 1),
+        "chunks": len(round_.chunk_ms),
+        "chunk_ms_median": round(median(round_.chunk_ms), 1),
+        "chunk_ms_max": round(max(round_.chunk_ms, default=0.0), 1),
+        "lookups": during.requests,
+        "lookups_per_s": round(during.per_s, 1),
+        "p50_ms": round(during.p50_ms, 2),
+        "p99_ms": round(during.p99_ms, 2),
+        "p999_ms": round(during.p999_ms, 2),
+        "max_ms": round(during.max_ms, 2),
+        "non_2xx": during.non_2xx,
+        "socket_errors": during.socket_errors,
+        "server_cpu_ms_per_lookup": round(during.cpu_ms_per_request, 3),
     }
 
 
@@ -1021,6 +1222,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--hit-share", type=float, default=0.5, help="share of held numbers")
     parser.add_argument(
+        "--upload-lines",
+        type=int,
+        default=None,
+        help="lines of the file applied during the last round of lookups (default 250000; "
+        "0: no such round)",
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="smoke run: 20,000 records, 5 s, one round"
     )
     parser.add_argument("--seed", type=int, default=None)
@@ -1035,10 +1243,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.warmup = 2.0 if quick else 5.0
     if args.rounds is None:
         args.rounds = 1 if quick else 3
+    if args.upload_lines is None:
+        args.upload_lines = 20_000 if quick else 250_000
     if args.seed is None:
         args.seed = secrets.randbelow(10**6)
     if not 0 < args.hit_share <= 1:
         parser.error("--hit-share is a share between 0 and 1")
+    if args.upload_lines < 0:
+        parser.error("--upload-lines is 0 or more")
     if args.records < 1 or args.rounds < 1 or args.workers < 1 or args.connections < 1:
         parser.error("--records, --rounds, --workers and --connections must be at least 1")
     return args
@@ -1124,8 +1336,8 @@ def run(args: argparse.Namespace, workdir: Path, wrk: str) -> dict[str, Any]:
         lookups: list[Measurement] = []
         ceilings: dict[str, list[Measurement]] = {route: [] for route in CEILING_ROUTES}
 
-        def measure(name: str, route: str, seconds: float) -> Measurement:
-            return run_wrk(
+        def load(name: str, route: str, seconds: float) -> WrkRun:
+            return WrkRun(
                 wrk=wrk,
                 name=name,
                 server=server,
@@ -1139,6 +1351,11 @@ def run(args: argparse.Namespace, workdir: Path, wrk: str) -> dict[str, Any]:
                 log=access_log,
                 route=route,
             )
+
+        def measure(name: str, route: str, seconds: float) -> Measurement:
+            return load(name, route, seconds).finish()
+
+        upload_round: UploadRound | None = None
 
         try:
             progress(f"Starting gunicorn ({args.workers} workers) on {HOST}:{port}...")
@@ -1158,6 +1375,22 @@ def run(args: argparse.Namespace, workdir: Path, wrk: str) -> dict[str, Any]:
                 for route in CEILING_ROUTES:
                     ceilings[route].append(measure(f"GET {route}", route, args.duration))
                 lookups.append(measure("lookups", "/fhir/Flag", args.duration))
+            if args.upload_lines:
+                progress(
+                    f"Last round: lookups while a {args.upload_lines:,}-line file is applied..."
+                )
+                upload_round = upload_during_lookups(
+                    rng,
+                    args.upload_lines,
+                    taken,
+                    run_id,
+                    lambda: load("lookups during upload", "/fhir/Flag", UPLOAD_ROUND_MAX_S),
+                )
+                close_db()
+                progress(
+                    f"Applied {upload_round.applied:,} lines in "
+                    f"{upload_round.apply_seconds:.1f} s beside the lookups."
+                )
             served = access_log.statuses_since(first_mark)
         finally:
             server.stop()
@@ -1183,6 +1416,7 @@ def run(args: argparse.Namespace, workdir: Path, wrk: str) -> dict[str, Any]:
             audited=audited,
             lookup_2xx_served=lookup_2xx,
             seconds=time.monotonic() - started,
+            upload_round=upload_round,
         ),
     )
 

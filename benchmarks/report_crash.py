@@ -79,9 +79,15 @@ TARGET_DUPLICATED = 0
 
 
 def service_env(database_url: str, port: int) -> dict[str, str]:
-    """Production settings, with Argon2 memory for receipts kept small for a fast run."""
+    """Production settings, with Argon2 memory for receipts kept small for a fast run, and the
+    per-client ceiling on filing (ADR 0014) lifted: every report here comes from one client."""
     return production_env(
-        database_url, port, WORKERS, CANDOUR_RECEIPT_ARGON2_MEMORY_KIB=str(ARGON2_MEMORY_KIB)
+        database_url,
+        port,
+        WORKERS,
+        CANDOUR_RECEIPT_ARGON2_MEMORY_KIB=str(ARGON2_MEMORY_KIB),
+        CANDOUR_REPORT_CLIENT_BURST_SECONDS="1000000",
+        CANDOUR_REPORT_CLIENT_SECONDS_PER_HOUR="1000000",
     )
 
 

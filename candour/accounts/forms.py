@@ -31,6 +31,32 @@ class SignInForm(GovukForm):
     )
 
 
+class StepUpSignInForm(SignInForm):
+    """Signing in to an address that has had many wrong passwords lately: the security code
+    comes with the password (ADR 0016). Optional, for accounts that have not set up an
+    authenticator app yet: for any other account, no code means no sign-in."""
+
+    step_up = forms.CharField(widget=forms.HiddenInput, initial="yes", required=False)
+    code = forms.RegexField(
+        label="Security code",
+        help_text=(
+            "The 6-digit code your authenticator app shows for candour. If you have not set "
+            "up an authenticator app yet, leave this empty"
+        ),
+        regex=r"^\s*(\d{3}\s?\d{3})?\s*$",
+        required=False,
+        error_messages={"invalid": "The security code must be 6 digits, like 123456"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input govuk-input--width-10",
+            }
+        ),
+    )
+
+
 class TwoFactorForm(GovukForm):
     code = forms.RegexField(
         label="Security code",

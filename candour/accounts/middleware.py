@@ -1,5 +1,6 @@
-"""End idle sessions and tell the user why, instead of silently bouncing them; remember the
-page they were on, so that signing in again takes them back to it."""
+"""End idle sessions, and sessions past their absolute limit (``SESSION_COOKIE_AGE`` from
+sign-in, whatever the activity), and tell the user why instead of silently bouncing them;
+remember the page they were on, so that signing in again takes them back to it."""
 
 from __future__ import annotations
 
@@ -12,40 +13,56 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from candour.accounts import services
 from candour.accounts.models import User
+from candour.accounts.sessions import ENDS_AT_KEY, LAST_SEEN_KEY, now_seconds, start_session_clock
 from candour.core.access import policy_of
 from candour.core.problems import problem
 
 # Write the session at most once a minute rather than on every request.
 _TOUCH_EVERY_SECONDS = 60
-LAST_SEEN_KEY = "last_seen"
 # Where to go after signing in again, and (after a time-out) whose page it was: another
 # person signing in on the same browser is not sent to it.
 NEXT_KEY = "sign_in_next"
 NEXT_USER_KEY = "sign_in_next_user"
 KEEP_ALIVE_VIEW = "accounts:keep_alive"
+# Why the last session ended ("idle" or "limit"), for the signed-out page the timeout warning
+# goes to after the session has gone.
+ENDED_REASON_KEY = "session_ended_reason"
 
 
-def _now() -> int:
-    return int(timezone.now().timestamp())
-
-
-def seconds_remaining(request: HttpRequest) -> int:
-    """Return how long this session may stay idle before it is signed out."""
+def _idle_remaining(request: HttpRequest) -> int:
     timeout: int = settings.CANDOUR_IDLE_TIMEOUT_SECONDS
     last_seen = request.session.get(LAST_SEEN_KEY)
     if last_seen is None:
         return timeout
-    return max(0, timeout - (_now() - int(last_seen)))
+    return max(0, timeout - (now_seconds() - int(last_seen)))
+
+
+def _limit_remaining(request: HttpRequest) -> int:
+    ends_at = request.session.get(ENDS_AT_KEY)
+    if not isinstance(ends_at, int):
+        limit: int = settings.SESSION_COOKIE_AGE
+        return limit
+    return max(0, ends_at - now_seconds())
+
+
+def seconds_remaining(request: HttpRequest) -> int:
+    """Return how long this session has before it is signed out: the idle time left, or
+    less if its absolute limit comes first."""
+    return min(_idle_remaining(request), _limit_remaining(request))
+
+
+def can_stay(request: HttpRequest) -> bool:
+    """Whether "Stay signed in" would give the session more time (not near its limit)."""
+    return _idle_remaining(request) < _limit_remaining(request)
 
 
 def keep_alive(request: HttpRequest) -> None:
     """Restart the idle clock now (the timeout warning's "Stay signed in")."""
-    request.session[LAST_SEEN_KEY] = _now()
+    request.session[LAST_SEEN_KEY] = now_seconds()
 
 
 def _is_keep_alive(request: HttpRequest) -> bool:
@@ -103,28 +120,54 @@ class IdleTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if isinstance(user, User):
-            now = _now()
+            now = now_seconds()
+            ends_at = request.session.get(ENDS_AT_KEY)
+            if not isinstance(ends_at, int):
+                # A session signed in before the limit was kept in it: it starts now.
+                start_session_clock(request.session)
+            elif now >= ends_at:
+                return self._sign_out(request, user, reason="limit")
             last_seen = request.session.get(LAST_SEEN_KEY)
             if (
                 last_seen is not None
                 and now - int(last_seen) > settings.CANDOUR_IDLE_TIMEOUT_SECONDS
             ):
-                return self._sign_out(request, user)
+                return self._sign_out(request, user, reason="idle")
             # The timeout warning's check must not itself count as activity.
             checking = request.method in ("GET", "HEAD") and _is_keep_alive(request)
             if not checking and (last_seen is None or now - int(last_seen) >= _TOUCH_EVERY_SECONDS):
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
-    def _sign_out(self, request: HttpRequest, user: User) -> HttpResponse:
+    def _sign_out(self, request: HttpRequest, user: User, *, reason: str) -> HttpResponse:
         target = _page_they_were_on(request)
-        services.record_idle_timeout(user=user)
+        services.record_session_end(user=user, reason=reason)
         logout(request)
+        # Kept in the new, signed-out session: no form data, only why the session ended and
+        # where to go back to.
+        request.session[ENDED_REASON_KEY] = reason
         if target:
-            # Kept in the new, signed-out session: no form data, only where to go back to.
             request.session[NEXT_KEY] = target
             request.session[NEXT_USER_KEY] = str(user.reference)
         if request.path.startswith("/api/") or _is_keep_alive(request):
             return problem(status=401, title="Your session has ended. Sign in again")
-        minutes = settings.CANDOUR_IDLE_TIMEOUT_SECONDS // 60
-        return render(request, "accounts/session_ended.html", {"minutes": minutes}, status=401)
+        return render(request, "accounts/session_ended.html", ended_context(reason), status=401)
+
+
+def ended_context(reason: str | None) -> dict[str, object]:
+    """What the signed-out page says: the idle limit, or the longest a session lasts."""
+    return {
+        "reason": "limit" if reason == "limit" else "idle",
+        "minutes": settings.CANDOUR_IDLE_TIMEOUT_SECONDS // 60,
+        "limit": session_limit_text(),
+    }
+
+
+def session_limit_text() -> str:
+    """The longest a session lasts, for people: "8 hours", or "90 minutes"."""
+    seconds: int = settings.SESSION_COOKIE_AGE
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    minutes = max(1, seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

@@ -168,11 +168,14 @@ class User(AbstractBaseUser):
 
 
 class SignInThrottle(models.Model):
-    """Failed sign-ins per e-mail address, keyed by HMAC so no address is stored."""
+    """Recent failed sign-ins for one e-mail address, keyed by HMAC so no address is stored.
+    Enough of them, with no long enough pause between, make signing in to the address need
+    the security code with the password until ``step_up_until`` (ADR 0016): never a lock."""
 
     key = models.CharField(max_length=64, unique=True)
     failures = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    step_up_until = models.DateTimeField(null=True, blank=True)
+    # The last failure: a long enough pause after it starts the count afresh.
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

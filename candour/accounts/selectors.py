@@ -61,6 +61,15 @@ def find_user_to_invite(*, reference: str) -> User | None:
     return user
 
 
+def find_active_user(*, reference: str) -> User | None:
+    """An active user by reference, for jobs about them (None once deactivated)."""
+    return (
+        User.objects.select_related("organisation")
+        .filter(reference=reference, is_active=True)
+        .first()
+    )
+
+
 def list_administrator_addresses(*, organisation_id: int) -> list[tuple[str, str]]:
     """(reference, e-mail) of an organisation's active administrators: the reference keys
     each e-mail, so a retried job whose list changed neither repeats nor skips anyone."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import Enum
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
@@ -23,41 +24,68 @@ from candour.accounts.models import (
     Team,
     User,
 )
+from candour.accounts.sessions import LAST_SEEN_KEY, start_session_clock
 from candour.audit import services as audit
-from candour.core import keys
+from candour.core import client_limits, keys
+from candour.core.client_limits import Client
 from candour.notifications import services as outbox
 
 
 class SignInOutcome(Enum):
-    SIGNED_IN = "signed_in"
+    SIGNED_IN = "signed_in"  # fully: past two-factor (the step-up asks for both at once)
+    PASSWORD_ACCEPTED = "password_accepted"  # noqa: S105 - the session now waits for the security code
     WRONG_CREDENTIALS = "wrong_credentials"
-    LOCKED = "locked"
+    STEP_UP = "step_up"  # this address now needs the security code with the password
+    WAIT = "wait"  # this client must wait before trying again; nobody else waits
 
 
 @dataclass(frozen=True)
 class SignInResult:
     outcome: SignInOutcome
     user: User | None = None
-    locked_until: datetime | None = None
+    wait_seconds: int = 0
+
+
+# Per client and address: the first wait after the free tries; each failure doubles it.
+FIRST_WAIT_SECONDS = 2
+# A client that has not failed for an address for this long starts afresh for it.
+FORGET_CLIENT_AFTER_SECONDS = 3600
+
+
+def _client_rule() -> client_limits.Rule:
+    return client_limits.Rule(
+        free=settings.CANDOUR_SIGN_IN_CLIENT_FREE_FAILURES,
+        base_seconds=FIRST_WAIT_SECONDS,
+        max_seconds=settings.CANDOUR_SIGN_IN_CLIENT_MAX_DELAY_SECONDS,
+        forget_seconds=FORGET_CLIENT_AFTER_SECONDS,
+    )
+
+
+# Slows the client that keeps failing for an address, in memory and by keyed digest only:
+# the real user at their own device is another client and is not slowed (ADR 0016).
+CLIENT_FAILURES = client_limits.Backoff("accounts.sign-in", _client_rule)
 
 
 def _throttle_key(email: str) -> str:
     return keys.digest("accounts.sign-in-throttle", email.strip().lower())
 
 
-def _locked_until(key: str) -> datetime | None:
-    row = SignInThrottle.objects.filter(key=key).first()
-    if row and row.locked_until and row.locked_until > timezone.now():
-        return row.locked_until
-    return None
+def needs_step_up(email: str) -> bool:
+    """Whether signing in to this address now needs the security code with the password.
+    Decided by the address alone, so unknown addresses behave exactly like real ones."""
+    row = SignInThrottle.objects.filter(key=_throttle_key(email)).first()
+    return bool(row and row.step_up_until and row.step_up_until > timezone.now())
 
 
 @transaction.atomic
-def _record_failure(*, key: str, user: User | None, stage: str) -> datetime | None:
+def _record_failure(*, key: str, user: User | None, stage: str) -> None:
+    """Count a failure for the address; past the limit (without a long enough pause), ask
+    for the step-up and tell the account's administrators once a day."""
     row, _ = SignInThrottle.objects.select_for_update().get_or_create(key=key)
     now = timezone.now()
-    if row.locked_until and row.locked_until <= now:
-        row.locked_until = None
+    if row.failures and now - row.updated_at > timedelta(
+        seconds=settings.CANDOUR_SIGN_IN_FAILURE_MEMORY_SECONDS
+    ):
         row.failures = 0
     row.failures += 1
     audit.record(
@@ -67,36 +95,86 @@ def _record_failure(*, key: str, user: User | None, stage: str) -> datetime | No
         object_type="user" if user else "",
         object_ref=user.reference if user else "",
     )
-    if row.failures >= settings.CANDOUR_SIGN_IN_MAX_FAILURES:
-        row.locked_until = now + timedelta(seconds=settings.CANDOUR_SIGN_IN_LOCK_SECONDS)
-        row.failures = 0
-        if user is not None:
+    if row.failures >= settings.CANDOUR_SIGN_IN_STEP_UP_AFTER:
+        newly = not (row.step_up_until and row.step_up_until > now)
+        row.step_up_until = now + timedelta(seconds=settings.CANDOUR_SIGN_IN_STEP_UP_SECONDS)
+        if newly and user is not None:
             audit.record(
                 actor=user,
-                action="accounts.sign_in.locked",
+                action="accounts.sign_in.stepped_up",
                 object_type="user",
                 object_ref=user.reference,
             )
+            outbox.enqueue(
+                kind="accounts.alert_sign_in_failures",
+                payload={"user": str(user.reference), "failures": row.failures},
+                idempotency_key=f"sign-in-alert:{user.reference}:{timezone.localdate()}",
+            )
     row.save()
-    return row.locked_until
 
 
-def sign_in_with_password(*, request: HttpRequest, email: str, password: str) -> SignInResult:
-    """Check the password step; a success leaves the session waiting for two-factor."""
+def _known_user(email: str) -> User | None:
+    return User.objects.filter(email=email.strip().lower(), is_active=True).first()
+
+
+def _finish_sign_in(*, request: HttpRequest, user: User, device: TOTPDevice, key: str) -> None:
+    """Both factors checked: mark the session verified, with a new key (a session key known
+    before this moment, say planted by someone else, is worth nothing after it)."""
+    with transaction.atomic():
+        SignInThrottle.objects.filter(key=key).delete()
+        audit.record(
+            actor=user, action="accounts.sign_in", object_type="user", object_ref=user.reference
+        )
+    otp_login(request, device)
+    request.session.cycle_key()
+    request.session[LAST_SEEN_KEY] = int(timezone.now().timestamp())
+
+
+def sign_in_with_password(
+    *,
+    request: HttpRequest,
+    client: Client,
+    email: str,
+    password: str,
+    code: str | None = None,
+) -> SignInResult:
+    """Check the password step; a success leaves the session waiting for two-factor.
+
+    ``code`` is the step-up's security code (None when the form did not ask for it). While an
+    address needs the step-up, the password alone signs nobody in; the code is checked only
+    once the password is right, so nobody without the password can use up the real user's
+    tries of django-otp's own code throttle. The answer never says which of the two was wrong.
+    """
     key = _throttle_key(email)
-    locked = _locked_until(key)
-    if locked:
-        return SignInResult(SignInOutcome.LOCKED, locked_until=locked)
-    user = authenticate(request, username=email, password=password)
-    if not isinstance(user, User):
-        known = User.objects.filter(email=email.strip().lower(), is_active=True).first()
-        locked = _record_failure(key=key, user=known, stage="password")
-        if locked:
-            return SignInResult(SignInOutcome.LOCKED, locked_until=locked)
-        return SignInResult(SignInOutcome.WRONG_CREDENTIALS)
-    SignInThrottle.objects.filter(key=key).delete()
+    wait = CLIENT_FAILURES.wait_seconds(client, key)
+    if wait:
+        return SignInResult(SignInOutcome.WAIT, wait_seconds=wait)
+    stepped_up = needs_step_up(email)
+    if stepped_up and code is None:
+        return SignInResult(SignInOutcome.STEP_UP)
+    found = authenticate(request, username=email, password=password)
+    user = found if isinstance(found, User) else None
+    device = confirmed_device(user) if user is not None else None
+    if (
+        user is not None
+        and stepped_up
+        and device is not None
+        and not device.verify_token((code or "").replace(" ", ""))
+    ):
+        user = None
+    if user is None:
+        _record_failure(key=key, user=_known_user(email), stage="password")
+        wait = CLIENT_FAILURES.record_failure(client, key)
+        return SignInResult(SignInOutcome.WRONG_CREDENTIALS, wait_seconds=wait)
     login(request, user)
-    return SignInResult(SignInOutcome.SIGNED_IN, user=user)
+    start_session_clock(request.session)
+    if stepped_up and device is not None:
+        _finish_sign_in(request=request, user=user, device=device, key=key)
+        CLIENT_FAILURES.forget(client, key)
+        return SignInResult(SignInOutcome.SIGNED_IN, user=user)
+    # Not stepped up, or an account that has not set up its authenticator yet (which the
+    # step-up cannot protect: the set-up page comes next).
+    return SignInResult(SignInOutcome.PASSWORD_ACCEPTED, user=user)
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:
@@ -111,24 +189,33 @@ def pending_device(user: User) -> TOTPDevice:
     return device
 
 
-def verify_two_factor(*, request: HttpRequest, user: User, code: str) -> SignInResult:
-    """Check a TOTP code (confirming a new device); on success the session is fully signed in."""
+def verify_two_factor(
+    *, request: HttpRequest, client: Client, user: User, code: str
+) -> SignInResult:
+    """Check a TOTP code (confirming a new device); on success the session is fully signed in.
+
+    Wrong codes slow this client (and count for the address, as wrong passwords do); django-otp
+    also makes each try after a wrong code on the device wait longer, which only someone with
+    the password can cause."""
     key = _throttle_key(user.email)
-    locked = _locked_until(key)
-    if locked:
-        return SignInResult(SignInOutcome.LOCKED, locked_until=locked)
+    wait = CLIENT_FAILURES.wait_seconds(client, key)
     device = confirmed_device(user)
     setting_up = device is None
     if device is None:
         device = pending_device(user)
+    if not wait:
+        allowed, detail = device.verify_is_allowed()
+        locked_until = (detail or {}).get("locked_until") if not allowed else None
+        if locked_until is not None:
+            wait = max(1, int((locked_until - timezone.now()).total_seconds() + 0.999))
+    if wait:
+        return SignInResult(SignInOutcome.WAIT, wait_seconds=wait)
     if not device.verify_token(code.replace(" ", "")):
-        locked = _record_failure(key=key, user=user, stage="two_factor")
-        if locked:
-            logout(request)
-            return SignInResult(SignInOutcome.LOCKED, locked_until=locked)
-        return SignInResult(SignInOutcome.WRONG_CREDENTIALS)
-    with transaction.atomic():
-        if setting_up:
+        _record_failure(key=key, user=user, stage="two_factor")
+        wait = CLIENT_FAILURES.record_failure(client, key)
+        return SignInResult(SignInOutcome.WRONG_CREDENTIALS, wait_seconds=wait)
+    if setting_up:
+        with transaction.atomic():
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             audit.record(
@@ -137,12 +224,8 @@ def verify_two_factor(*, request: HttpRequest, user: User, code: str) -> SignInR
                 object_type="user",
                 object_ref=user.reference,
             )
-        SignInThrottle.objects.filter(key=key).delete()
-        audit.record(
-            actor=user, action="accounts.sign_in", object_type="user", object_ref=user.reference
-        )
-    otp_login(request, device)
-    request.session["last_seen"] = int(timezone.now().timestamp())
+    _finish_sign_in(request=request, user=user, device=device, key=key)
+    CLIENT_FAILURES.forget(client, key)
     return SignInResult(SignInOutcome.SIGNED_IN, user=user)
 
 
@@ -168,13 +251,22 @@ def sign_out_everywhere(*, request: HttpRequest, user: User) -> None:
     logout(request)
 
 
-def record_idle_timeout(*, user: User) -> None:
+def record_session_end(*, user: User, reason: str) -> None:
+    """Audit a session the middleware ended: idle too long, or at its absolute limit."""
     audit.record(
         actor=user,
-        action="accounts.session_timed_out",
+        action="accounts.session_timed_out" if reason == "idle" else "accounts.session_expired",
         object_type="user",
         object_ref=user.reference,
     )
+
+
+def clear_expired_sessions() -> int:
+    """Delete every session row past its expiry (the daily job): a signed-out or abandoned
+    session leaves nothing behind for more than a day. Returns how many went."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    deleted, _ = store.get_model_class().objects.filter(expire_date__lt=timezone.now()).delete()
+    return int(deleted)
 
 
 # --- Administration of an organisation's users -------------------------------------------

@@ -22,18 +22,23 @@ from candour.accounts.forms import (
     InviteUserForm,
     SetPasswordForm,
     SignInForm,
+    StepUpSignInForm,
     TwoFactorForm,
     UserDetailsForm,
 )
 from candour.accounts.middleware import (
+    ENDED_REASON_KEY,
     NEXT_KEY,
     NEXT_USER_KEY,
+    can_stay,
+    ended_context,
     keep_alive,
     safe_return_path,
     seconds_remaining,
 )
 from candour.accounts.models import Role, User
 from candour.core.access import pending_two_factor, public, staff
+from candour.core.client_limits import client_of, describe_wait
 
 ACTIVATION_KEY = "activation_token"
 
@@ -50,40 +55,55 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             request.session[NEXT_KEY] = target
             request.session.pop(NEXT_USER_KEY, None)  # asked for by whoever signs in
         notice = request.session.pop("signed_out_reason", None)
-        context = {
-            "form": SignInForm(),
-            "notice": notice,
-            "lock_minutes": str(settings.CANDOUR_SIGN_IN_LOCK_SECONDS // 60),
-        }
-        return render(request, "accounts/sign_in.html", context)
-    form = SignInForm(request.POST)
-    status = 400
-    if form.is_valid():
-        kept = {
-            key: request.session[key] for key in (NEXT_KEY, NEXT_USER_KEY) if key in request.session
-        }
-        result = services.sign_in_with_password(
-            request=request,
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password"],
-        )
-        if result.outcome is services.SignInOutcome.SIGNED_IN:
-            request.session.update(kept)  # login() may have started a new session
-            return redirect("accounts:two_factor")
-        if result.outcome is services.SignInOutcome.LOCKED:
-            form.add_error(None, _locked_message())
-            status = 429
-        else:
-            form.add_error("email", "Enter a correct email address and password")
-            status = 401
-    return render(request, "accounts/sign_in.html", {"form": form}, status=status)
+        return render(request, "accounts/sign_in.html", {"form": SignInForm(), "notice": notice})
+    stepping_up = "step_up" in request.POST
+    form: SignInForm = StepUpSignInForm(request.POST) if stepping_up else SignInForm(request.POST)
+    if not form.is_valid():
+        return _sign_in_page(request, form, status=400)
+    kept = {
+        key: request.session[key] for key in (NEXT_KEY, NEXT_USER_KEY) if key in request.session
+    }
+    email = form.cleaned_data["email"]
+    result = services.sign_in_with_password(
+        request=request,
+        client=client_of(request),
+        email=email,
+        password=form.cleaned_data["password"],
+        code=form.cleaned_data.get("code", "") if stepping_up else None,
+    )
+    outcome = result.outcome
+    if outcome in (services.SignInOutcome.PASSWORD_ACCEPTED, services.SignInOutcome.SIGNED_IN):
+        request.session.update(kept)  # login() may have started a new session
+        if outcome is services.SignInOutcome.SIGNED_IN:
+            return HttpResponseRedirect(_return_target(request, result.user))
+        return redirect("accounts:two_factor")
+    if outcome is services.SignInOutcome.STEP_UP:
+        # Asked before the password is checked, so it says nothing about the password.
+        return _sign_in_page(request, StepUpSignInForm(initial={"email": email}), status=401)
+    if outcome is services.SignInOutcome.WAIT:
+        form.add_error(None, _wait_message(result.wait_seconds))
+        return _sign_in_page(request, form, status=429, retry_after=result.wait_seconds)
+    if stepping_up:
+        form.add_error("email", "Enter a correct email address, password and security code")
+    else:
+        form.add_error("email", "Enter a correct email address and password")
+    return _sign_in_page(request, form, status=401)
 
 
-def _locked_message() -> str:
-    minutes = settings.CANDOUR_SIGN_IN_LOCK_SECONDS // 60
+def _sign_in_page(
+    request: HttpRequest, form: SignInForm, *, status: int, retry_after: int = 0
+) -> HttpResponse:
+    context = {"form": form, "step_up": isinstance(form, StepUpSignInForm)}
+    response = render(request, "accounts/sign_in.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _wait_message(seconds: int) -> str:
     return (
-        "There have been too many attempts to sign in to this account. "
-        f"Wait {minutes} minutes, then try again."
+        "There have been too many attempts to sign in from here. "
+        f"Wait {describe_wait(seconds)}, then try again."
     )
 
 
@@ -97,21 +117,26 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     setting_up = device is None
     form = TwoFactorForm(request.POST or None)
     status = 200
+    retry_after = 0
     if request.method == "POST":
         status = 400
         if form.is_valid():
             result = services.verify_two_factor(
-                request=request, user=user, code=form.cleaned_data["code"]
+                request=request,
+                client=client_of(request),
+                user=user,
+                code=form.cleaned_data["code"],
             )
             if result.outcome is services.SignInOutcome.SIGNED_IN:
                 return HttpResponseRedirect(_return_target(request, user))
-            if result.outcome is services.SignInOutcome.LOCKED:
-                request.session["signed_out_reason"] = "locked"
-                return redirect("accounts:sign_in")
-            form.add_error(
-                "code", "The security code is wrong or has expired. Enter the newest code"
-            )
-            status = 401
+            if result.outcome is services.SignInOutcome.WAIT:
+                form.add_error("code", _code_wait_message(result.wait_seconds))
+                status, retry_after = 429, result.wait_seconds
+            else:
+                form.add_error(
+                    "code", "The security code is wrong or has expired. Enter the newest code"
+                )
+                status = 401
     context: dict[str, object] = {"form": form, "setting_up": setting_up}
     shown = device or services.pending_device(user)
     if setting_up:
@@ -121,15 +146,25 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         )
     if settings.CANDOUR_DEMO_MODE:
         context["demo_code"] = f"{totp(shown.bin_key, shown.step, shown.t0, shown.digits):06d}"
-    return render(request, "accounts/two_factor.html", context, status=status)
+    response = render(request, "accounts/two_factor.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
-def _return_target(request: HttpRequest, user: User) -> str:
+def _code_wait_message(seconds: int) -> str:
+    return (
+        "There have been too many wrong security codes. "
+        f"Wait {describe_wait(seconds)}, then enter the newest code."
+    )
+
+
+def _return_target(request: HttpRequest, user: User | None) -> str:
     """Where a just-verified user goes: the page they asked for or were on when their session
     timed out (checked again here), if it was theirs; otherwise the home page."""
     target = request.session.pop(NEXT_KEY, None)
     owner = request.session.pop(NEXT_USER_KEY, None)
-    if owner is not None and owner != str(user.reference):
+    if user is None or (owner is not None and owner != str(user.reference)):
         target = None
     return safe_return_path(request, target or "") or reverse("core:home")
 
@@ -148,20 +183,23 @@ def session_ended(request: HttpRequest) -> HttpResponse:
     user = request.user
     if isinstance(user, User) and user.is_verified():
         return redirect("core:home")  # signed in again, e.g. in another tab
-    minutes = settings.CANDOUR_IDLE_TIMEOUT_SECONDS // 60
-    return render(request, "accounts/session_ended.html", {"minutes": minutes})
+    reason = request.session.pop(ENDED_REASON_KEY, None)
+    return render(request, "accounts/session_ended.html", ended_context(reason))
 
 
 @staff()
 @require_http_methods(["GET", "POST"])
 def keep_alive_session(request: HttpRequest) -> HttpResponse:
-    """GET: the seconds left before the idle sign-out, without counting as activity (the
-    timeout warning asks before it warns, since another tab may have been used). POST (with
-    the CSRF token): "Stay signed in", which restarts the idle clock."""
+    """GET: the seconds left before the sign-out, without counting as activity (the timeout
+    warning asks before it warns, since another tab may have been used), and whether staying
+    would help (not once the session is near its absolute limit). POST (with the CSRF
+    token): "Stay signed in", which restarts the idle clock."""
     if request.method == "POST":
         keep_alive(request)
         return HttpResponse(status=204)
-    return JsonResponse({"seconds_remaining": seconds_remaining(request)})
+    return JsonResponse(
+        {"seconds_remaining": seconds_remaining(request), "can_stay": can_stay(request)}
+    )
 
 
 @staff()

@@ -23,11 +23,16 @@ DESCRIPTIONS: Final[dict[str, str]] = {
     "accounts.sign_in": "Signed in",
     "accounts.sign_in.password_failed": "Tried to sign in with a wrong email address or password",
     "accounts.sign_in.two_factor_failed": "Tried to sign in with a wrong security code",
+    # No longer recorded (ADR 0016), kept to describe older entries.
     "accounts.sign_in.locked": "Sign-in locked after too many failed attempts",
+    "accounts.sign_in.stepped_up": (
+        "Asked for the security code with the password after many failed sign-ins"
+    ),
     "accounts.two_factor.set_up": "Set up two-factor authentication",
     "accounts.sign_out": "Signed out",
     "accounts.sign_out_everywhere": "Signed out on every device",
     "accounts.session_timed_out": "Signed out automatically after a period without activity",
+    "accounts.session_expired": "Signed out automatically at the end of the longest session",
     "accounts.password.set": "Set a password from an invitation",
     "accounts.user.invited": "Invited a new user",
     "accounts.user.invitation_resent": "Sent a user's invitation again",
@@ -55,9 +60,14 @@ DESCRIPTIONS: Final[dict[str, str]] = {
     "reporting.disclosure.approved": "Approved disclosing a reporter's identity",
     "reporting.disclosure.refused": "Refused to disclose a reporter's identity",
     "reporting.programme.updated": "Changed the reporting programme's settings",
+    "reporting.receipt_guessing_suspected": (
+        "Many wrong receipts were tried: someone may be guessing them"
+    ),
     # Child protection flags
     "flags.upload.applied": "Processed a child protection flag upload",
     "flags.upload.resent": "Received an upload again (already processed, not applied twice)",
+    "flags.upload.received": "Received a child protection flag upload, to be applied",
+    "flags.upload.malformed": "Refused an upload that could not be read (nothing applied)",
     "flags.retention.purged": "Deleted child protection flags past their retention period",
     "flags.lookup.hit": (
         "Looked up a child in unscheduled care: flag shown and the local authority told"

@@ -6,6 +6,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "candour.config.settings.product
 
 application = get_wsgi_application()
 
-from candour.core.startup import assert_database_ready  # noqa: E402  (needs Django set up)
+from candour.core.startup import assert_ready_to_serve  # noqa: E402  (needs Django set up)
 
-assert_database_ready()
+assert_ready_to_serve()

@@ -37,3 +37,14 @@ def check_views_declare_access(app_configs: Any, **kwargs: Any) -> list[Error]:
                 )
             )
     return errors
+
+
+@register(deploy=True)
+def check_keys(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """``check --deploy`` fails on a key start-up would refuse. Static files are checked at
+    start-up and by ``/healthz`` only: a build runs this check before ``collectstatic``."""
+    from candour.core import readiness
+
+    return [
+        Error(problem, id="candour.E002") for problem in readiness.key_problems(production=True)
+    ]

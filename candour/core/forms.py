@@ -1,4 +1,9 @@
-"""GOV.UK Design System forms: crispy-forms-gds renders labels, hints and inline errors."""
+"""GOV.UK Design System forms: crispy-forms-gds renders labels, hints and inline errors.
+
+Every text field of every form refuses control characters and unpaired surrogates
+(`candour.core.text`), with a message naming the field: the check is added when the form is
+cleaned, so fields a form adds in its own ``__init__`` get it too.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,35 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.forms.utils import pretty_name
+
+from candour.core.text import TextValidator
+
+
+def check_text_fields(form: forms.BaseForm) -> None:
+    """Give each text field of `form` the boundary check (once), in place of Django's
+    NUL-only one; a textarea keeps tabs and line breaks."""
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.CharField):
+            continue
+        if any(isinstance(validator, TextValidator) for validator in field.validators):
+            continue
+        label = str(field.label or pretty_name(name)).rstrip(" ?:.")
+        multiline = isinstance(field.widget, forms.Textarea)
+        field.validators = [
+            validator
+            for validator in field.validators
+            if not isinstance(validator, ProhibitNullCharactersValidator)
+        ] + [TextValidator(label=label, multiline=multiline)]
 
 
 class GovukForm(forms.Form):
     """A form rendered by ``{% crispy form %}`` inside a template's own <form> tag."""
+
+    def full_clean(self) -> None:
+        check_text_fields(self)
+        super().full_clean()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -23,6 +53,10 @@ class GovukForm(forms.Form):
 
 
 class GovukModelForm(forms.ModelForm):
+    def full_clean(self) -> None:
+        check_text_fields(self)
+        super().full_clean()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper(self)

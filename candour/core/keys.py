@@ -49,7 +49,7 @@ PURPOSES: dict[str, Purpose] = {
     "audit.chain": Purpose("audit", "HMAC chain over the audit log"),
     "flags.identifier-ref": Purpose("audit", "digest of a child's identifier in audit entries"),
     "reporting.receipt-salt": Purpose("receipt", "system salt of receipt hashes (Argon2id)"),
-    "reporting.receipt-attempt": Purpose("receipt", "counters of attempts per receipt"),
+    "reporting.inbox-pass": Purpose("receipt", "sealing the inbox pass a reporter's browser holds"),
 }
 
 

@@ -4,8 +4,8 @@ status field, and the only code that writes that field (ADR 0013).
 An app declares its states and moves once, in its ``lifecycle.py``; its services call
 ``Lifecycle.move`` and its pages ask ``Lifecycle.allows`` which actions to offer. A move is a
 conditional UPDATE (``WHERE status = <the state it was read in>``), so two people acting on
-the same object at once cannot both move it: the second is refused with a clear message
-instead of silently overwriting the first.
+the same object at once never overwrite each other: the second move is checked again
+against the state the first left, and applied there or refused with a clear message.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from statemachine import Event, StateMachine
 from statemachine.exceptions import TransitionNotAllowed
 
 M = TypeVar("M", bound=models.Model)
+# Rounds of the compare-and-set loop before giving up on an object that keeps changing.
+MOVE_ATTEMPTS = 3
 
 
 class IllegalMove(Exception):  # noqa: N818  (a refusal people read, not a programming error)
@@ -103,23 +105,31 @@ class Lifecycle(Generic[M]):
 
     def move(self, obj: M, event: str, **changes: Any) -> str:
         """Apply ``event`` to ``obj`` with other field ``changes`` in the same UPDATE, only if
-        nobody moved it since it was read; update ``obj`` and return the new state."""
-        before = getattr(obj, self.field)
-        after = self.check(obj, event)
-        updated = (
-            type(obj)
-            ._default_manager.filter(pk=obj.pk, **{self.field: before})
-            .update(**{self.field: after}, **changes)
-        )
-        if not updated:
-            raise IllegalMove(
-                f"This {self.noun} was changed by someone else a moment ago. "
-                "Reload the page to see what changed."
+        the state is still the one the move was checked against; update ``obj`` and return
+        the new state.
+
+        If someone moved the object meanwhile, the event is checked again against the state
+        they left (a compare-and-set loop): still allowed, it applies there; no longer
+        allowed, the refusal says why. Two concurrent actions therefore both take effect in
+        some order, or one is refused, and none overwrites the other."""
+        for _attempt in range(MOVE_ATTEMPTS):
+            before = getattr(obj, self.field)
+            after = self.check(obj, event)
+            updated = (
+                type(obj)
+                ._default_manager.filter(pk=obj.pk, **{self.field: before})
+                .update(**{self.field: after}, **changes)
             )
-        setattr(obj, self.field, after)
-        for name, value in changes.items():
-            setattr(obj, name, value)
-        return after
+            if updated:
+                setattr(obj, self.field, after)
+                for name, value in changes.items():
+                    setattr(obj, name, value)
+                return after
+            obj.refresh_from_db()
+        raise IllegalMove(
+            f"This {self.noun} is being changed by someone else. "
+            "Reload the page to see what changed."
+        )
 
 
 class _Snapshot:

@@ -114,15 +114,22 @@ class ApiProblemMiddleware:
 
             title = HTTPStatus(response.status_code).phrase
             replacement = problem(status=response.status_code, title=title)
-        elif request.path.startswith("/fhir/") and "fhir+json" not in content_type:
-            from candour.flags.fhir import outcome_for_status
+        elif request.path.startswith("/fhir/") or request.path == "/fhir":
+            from candour.flags.fhir import is_fhir_answer, outcome_for_status
 
+            if is_fhir_answer(content_type):
+                return response
             replacement = outcome_for_status(response.status_code)
         else:
             return response
-        if response.has_header("Allow"):
-            replacement["Allow"] = response["Allow"]
+        for name in _KEPT_ERROR_HEADERS:
+            if response.has_header(name):
+                replacement[name] = response[name]
         return replacement
+
+
+# What a client needs from an error whatever its format: what else to try, when, and how.
+_KEPT_ERROR_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
 
 # Interfaces that answer errors in their own format (problem+json, FHIR OperationOutcome).

@@ -7,9 +7,18 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from candour.core import notices, selectors
+from candour.core import notices, readiness, selectors
 from candour.core.access import public
 from candour.core.middleware import too_large
+
+PLAIN_500 = (
+    '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+    "<title>Sorry, there is a problem with the service</title></head><body>"
+    "<h1>Sorry, there is a problem with the service</h1><p>Try again later. Anything you had "
+    "not yet sent has not been saved.</p><p>If a child is at risk now, call your local "
+    "authority's children's services or, out of hours, the emergency duty team. In an "
+    "emergency call 999.</p></body></html>"
+)
 
 
 @public
@@ -31,10 +40,17 @@ def feedback(request: HttpRequest) -> HttpResponse:
 
 @public
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Tell a load balancer whether this process can reach its database."""
-    ok = selectors.database_answers()
+    """Tell a load balancer whether this process can serve: its database answers and its
+    pages can link their assets (a missing static manifest fails every page, not this one)."""
+    database = selectors.database_answers()
+    pages = not readiness.static_problem()
+    ok = database and pages
     return JsonResponse(
-        {"status": "ok" if ok else "unavailable", "database": "ok" if ok else "unavailable"},
+        {
+            "status": "ok" if ok else "unavailable",
+            "database": "ok" if database else "unavailable",
+            "pages": "ok" if pages else "unavailable",
+        },
         status=200 if ok else 503,
     )
 
@@ -73,7 +89,12 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 @public
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    """The GOV.UK 500 page; if even it cannot be drawn (its assets are what failed), a plain
+    one, so the error is answered by the service and not by the WSGI server."""
+    try:
+        return render(request, "errors/500.html", status=500)
+    except Exception:  # the last resort must not raise
+        return HttpResponse(PLAIN_500, status=500, content_type="text/html; charset=utf-8")
 
 
 @public

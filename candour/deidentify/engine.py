@@ -11,15 +11,21 @@ Order of work for one text:
 5. each entity gets a label, the same one for every mention of the same thing; dates keep
    month and year, or are removed, per the date policy;
 6. a last pass flags capitalised, non-dictionary words left behind as possible names.
+
+Every step takes time linear (or n log n) in the length of the text, and a caller may give
+a time budget (``budget_seconds``): a text the engine cannot finish within it is returned
+*missing*, never half-done (ADR 0014).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import spacy
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
@@ -31,7 +37,7 @@ from presidio_anonymizer.entities import RecognizerResult as AnonymizerResult
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from candour.deidentify import lexicon, offline, patterns
+from candour.deidentify import budget, lexicon, offline, patterns
 from candour.deidentify.dates import date_replacement
 from candour.deidentify.lexicon import KEEP, TITLES, Lexicon
 from candour.deidentify.recognizers import (
@@ -54,6 +60,16 @@ SCORE_THRESHOLD = 0.35
 # spaCy components the engine does not use: the parser is the slowest part of the pipeline.
 # The tagger stays: its NNP tag tells a sentence-initial name from an ordinary word.
 EXCLUDED_COMPONENTS = ["parser", "lemmatizer", "senter", "attribute_ruler"]
+# spaCy's tokenizer asks its URL pattern about every whitespace-free run of characters, and
+# that pattern is quadratic in the run's length (16,000 characters of "a:a:…" take 0.7 s,
+# 100,000 would take half a minute). No web address is this long, and candour finds web
+# addresses with its own pattern, not with spaCy's tokens, so a longer run is not asked.
+URL_MATCH_MAX_CHARS = 300
+# How many candidates a step takes between two looks at the budget's clock.
+_CHECK_EVERY = 1024
+# The most spaCy parses in one go (see _pieces): 5,000 characters of prose take it ~0.15 s,
+# of punctuation ~1 s. Most narrative answers are shorter, and are parsed whole.
+PIECE_CHARS = 5_000
 
 PRIORITY = {
     # An e-mail address or web address that contains a known name is replaced whole.
@@ -154,11 +170,24 @@ class _PreloadedSpacyEngine(SpacyNlpEngine):
         return None
 
 
+def _bounded_url_match(
+    url_match: Callable[[str], object | None],
+) -> Callable[[str], object | None]:
+    def match(text: str) -> object | None:
+        return url_match(text) if len(text) <= URL_MATCH_MAX_CHARS else None
+
+    return match
+
+
 @lru_cache(maxsize=2)
 def load_pipeline(path: Path) -> Language:
     """The spaCy pipeline, loaded once per process and shared by every engine (~400 MB):
     engines differ only in their organisations' case-reference recognisers."""
-    return spacy.load(path, exclude=EXCLUDED_COMPONENTS)
+    nlp = spacy.load(path, exclude=EXCLUDED_COMPONENTS)
+    tokenizer: Any = nlp.tokenizer
+    if getattr(tokenizer, "url_match", None) is not None:
+        tokenizer.url_match = _bounded_url_match(tokenizer.url_match)
+    return nlp
 
 
 @lru_cache(maxsize=8)
@@ -214,13 +243,27 @@ class Deidentifier:
 
     # --- Public API ---------------------------------------------------------------------
 
-    def deidentify(self, text: str, known: Iterable[KnownEntity] = ()) -> Result:
-        return self.deidentify_many([text], [list(known)])[0]
+    def deidentify(
+        self,
+        text: str,
+        known: Iterable[KnownEntity] = (),
+        *,
+        budget_seconds: float | None = None,
+    ) -> Result:
+        return self.deidentify_many([text], [list(known)], budget_seconds=budget_seconds)[0]
 
     def deidentify_many(
-        self, texts: Sequence[str], known: Sequence[Sequence[KnownEntity]] | None = None
+        self,
+        texts: Sequence[str],
+        known: Sequence[Sequence[KnownEntity]] | None = None,
+        *,
+        budget_seconds: float | None = None,
     ) -> list[Result]:
-        """De-identify many texts, running spaCy in batches (much faster than one by one)."""
+        """De-identify many texts, running spaCy in batches (much faster than one by one).
+
+        With ``budget_seconds``, texts go one at a time, and each one not finished when the
+        budget runs out (and every one after it) comes back ``missing``.
+        """
         for text in texts:
             if len(text) > self.max_chars:
                 raise ValueError(
@@ -229,17 +272,33 @@ class Deidentifier:
         known_lists = list(known) if known is not None else [[] for _ in texts]
         if len(known_lists) != len(texts):
             raise ValueError("Give one list of known entities per text.")
-        results = []
-        docs = self.nlp.pipe(texts, batch_size=self.batch_size)
-        for text, doc, known_entities in zip(texts, docs, known_lists, strict=True):
-            results.append(self._deidentify_doc(text, doc, known_entities))
-        return results
+        results: list[Result] = []
+        pieces = [_pieces(text) for text in texts]
+        with budget.limit(budget_seconds):
+            # spaCy's pipe is lazy: a piece not reached is never parsed. Under a budget the
+            # pieces go one by one, so no more than one piece's parse runs past it.
+            batch_size = self.batch_size if budget_seconds is None else 1
+            docs = iter(self.nlp.pipe((p for ps in pieces for p in ps), batch_size=batch_size))
+            for text, text_pieces, known_entities in zip(texts, pieces, known_lists, strict=True):
+                try:
+                    parsed = []
+                    for _piece in text_pieces:
+                        budget.check()
+                        parsed.append(next(docs))
+                    doc = parsed[0]
+                    if len(parsed) > 1:
+                        doc = Doc.from_docs(parsed, ensure_whitespace=False)
+                    results.append(self._deidentify_doc(text, doc, known_entities))
+                except budget.BudgetExceeded:
+                    break  # this text and every one after it: the budget is spent
+        return results + [Result(text="", missing=True) for _ in texts[len(results) :]]
 
     # --- Steps --------------------------------------------------------------------------
 
     def _deidentify_doc(self, text: str, doc: Doc, known: Sequence[KnownEntity]) -> Result:
         if not text.strip():
             return Result(text=text, entities=[])
+        budget.check()
         candidates = self._known_candidates(text, known)
         artifacts = self._nlp_engine._doc_to_nlp_artifact(doc, "en")
         found = self.analyzer.analyze(
@@ -247,13 +306,16 @@ class Deidentifier:
         )
         candidates.extend(self._from_results(found))
         self._mark_dates_of_birth(text, candidates)
+        budget.check()
         residual = self._residual(doc, _resolve_overlaps(text, candidates))
         if self.replace_suspects:
             candidates.extend(residual)
         candidates.extend(self._propagate_names(text, candidates))
+        budget.check()
         accepted = _resolve_overlaps(text, candidates)
         accepted = self._extend_names(text, doc, accepted)
         accepted = self._merge_names(text, accepted)
+        budget.check()
         entities = self._label(text, accepted)
         if not self.replace_suspects:
             covered = _coverage(text, accepted)
@@ -262,7 +324,9 @@ class Deidentifier:
 
     def _known_candidates(self, text: str, known: Sequence[KnownEntity]) -> list[_Candidate]:
         candidates: list[_Candidate] = []
-        for index, item in enumerate(known):
+        # The same person listed twice adds nothing but work (a list is the reporter's input).
+        for index, item in enumerate(dict.fromkeys(known)):
+            budget.check()
             value = " ".join(item.text.split())
             if len(value) < 2:
                 continue
@@ -361,7 +425,9 @@ class Deidentifier:
         seen: set[str] = set()
         # Sure names first, so a word found by a recogniser is not marked a mere suspect.
         ordered = sorted(candidates, key=lambda c: c.source == "residual")
-        for candidate in ordered:
+        for number, candidate in enumerate(ordered):
+            if number % _CHECK_EVERY == _CHECK_EVERY - 1:
+                budget.check()
             if candidate.type is not EntityType.PERSON or candidate.source == "known":
                 continue
             suspect = candidate.source == "residual"
@@ -534,6 +600,36 @@ class Deidentifier:
 _SMALL_WORDS = {"and", "of", "the", "de", "la", "van", "von", "der", "da", "di", "bin", "al"}
 
 
+def _pieces(text: str) -> list[str]:
+    """The text in pieces of at most PIECE_CHARS for spaCy, joined again they are the text.
+
+    spaCy cannot be stopped part-way through a text, and 20,000 characters of punctuation
+    ("a-a-a…": a token each) take it seconds, so a long text is parsed piece by piece (and
+    the pieces' documents joined), cut between paragraphs, else at a line break, else after
+    a sentence, else at a space, else anywhere.
+    """
+    if len(text) <= PIECE_CHARS:
+        return [text]
+    pieces = []
+    start = 0
+    while len(text) - start > PIECE_CHARS:
+        window = text[start : start + PIECE_CHARS]
+        cut = _cut(window, PIECE_CHARS // 2) or _cut(window, 1) or PIECE_CHARS
+        pieces.append(text[start : start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def _cut(window: str, earliest: int) -> int:
+    """Where to end a piece: after the last, best separator from ``earliest`` on (0: none)."""
+    for separator in ("\n\n", "\n", ". ", " "):
+        found = window.rfind(separator, earliest)
+        if found != -1:
+            return found + len(separator)
+    return 0
+
+
 def _word_positions(text: str, word: str) -> list[tuple[int, int]]:
     """Start and end of every whole-word occurrence of ``word`` in ``text``."""
     positions = []
@@ -579,20 +675,15 @@ def _resolve_overlaps(text: str, candidates: list[_Candidate]) -> list[_Candidat
         candidates, key=lambda c: (-_priority(c), -(c.end - c.start), -c.score, c.start)
     )
     accepted: list[_Candidate] = []
-    taken: list[tuple[int, int]] = []
-    for candidate in ordered:
-        pieces = [(candidate.start, candidate.end)]
-        for start, end in taken:
-            next_pieces = []
-            for piece_start, piece_end in pieces:
-                if end <= piece_start or start >= piece_end:
-                    next_pieces.append((piece_start, piece_end))
-                    continue
-                if piece_start < start:
-                    next_pieces.append((piece_start, start))
-                if end < piece_end:
-                    next_pieces.append((end, piece_end))
-            pieces = next_pieces
+    # What is taken so far: disjoint spans in order (their starts and ends), so each
+    # candidate looks only at the spans it overlaps, not at every span before it (with
+    # thousands of dates in one text that was quadratic: seconds per text).
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
+    for number, candidate in enumerate(ordered):
+        if number % _CHECK_EVERY == _CHECK_EVERY - 1:
+            budget.check()
+        pieces = _uncovered(taken_starts, taken_ends, candidate.start, candidate.end)
         whole = pieces == [(candidate.start, candidate.end)]
         for piece_start, piece_end in pieces:
             segment = text[piece_start:piece_end]
@@ -604,8 +695,25 @@ def _resolve_overlaps(text: str, candidates: list[_Candidate]) -> list[_Candidat
             if not whole and not _worth_keeping(piece):
                 continue
             accepted.append(piece)
-            taken.append((piece_start, piece_end))
+            index = bisect.bisect_left(taken_starts, piece_start)
+            taken_starts.insert(index, piece_start)
+            taken_ends.insert(index, piece_end)
     return accepted
+
+
+def _uncovered(starts: list[int], ends: list[int], start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of [start, end) that no taken span (disjoint, sorted) covers, in order."""
+    pieces = []
+    index = bisect.bisect_right(ends, start)  # the first span ending after ``start``
+    position = start
+    while index < len(starts) and starts[index] < end:
+        if starts[index] > position:
+            pieces.append((position, starts[index]))
+        position = max(position, ends[index])
+        index += 1
+    if position < end:
+        pieces.append((position, end))
+    return pieces
 
 
 def _worth_keeping(piece: _Candidate) -> bool:
@@ -672,6 +780,12 @@ def _person_clusters(
             key = "person:" + " ".join(tokens)
             full_names[key] = set(tokens)
             clusters[id(candidate)] = key
+    # Which full names each name token belongs to (a look-up, not a scan of every full name
+    # for every single name: quadratic in a text of many names).
+    full_names_of: dict[str, set[str]] = {}
+    for key, parts in full_names.items():
+        for part in parts:
+            full_names_of.setdefault(part, set()).add(key)
     known_tokens: dict[str, set[str]] = {}
     for candidate in people:
         if candidate.cluster:
@@ -688,9 +802,7 @@ def _person_clusters(
             clusters[id(candidate)] = f"titled:{title.group(1).lower()} {tokens[0]}"
             continue
         if len(tokens) == 1:
-            owners = known_tokens.get(tokens[0]) or {
-                name for name, parts in full_names.items() if tokens[0] in parts
-            }
+            owners = known_tokens.get(tokens[0]) or full_names_of.get(tokens[0], set())
             if len(owners) == 1:
                 key = next(iter(owners))
         clusters[id(candidate)] = key

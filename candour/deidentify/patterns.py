@@ -54,19 +54,37 @@ PHONE_PATTERNS = {
     # (0161) 496 0000
     "bracketed": r"\(0\d{2,4}\)\s?\d{3,4}[ \-]?\d{3,4}(?!\d)",
 }
-EMAIL = r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+# Every pattern here must take time linear in the length of the text, whatever the text
+# (ADR 0014): a backtracking engine retries a pattern at every position, so a pattern whose
+# unbounded part can run over the same characters from many starting positions is quadratic
+# (20,000 characters of "a.a.a…" once took a minute). The rule that keeps them linear: a
+# repeated part may start only where no earlier start could already have run across it,
+# which the look-behinds below say. ``tests/test_linear_patterns.py`` holds them to it.
 
+# The local part starts a run of address characters; after ' or % only when they open the
+# run ('jo@example.org' in quotes), never inside one ("a'a'a'…").
+EMAIL = (
+    r"(?<![\w.+-])(?<![\w.%+'-]['%])[A-Za-z0-9][A-Za-z0-9._%+'-]*"
+    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+)
+
+# A host name starts a run of host characters (after "-" or "..." too), never after a
+# letter, digit, hyphen or single dot inside one: from there the run was already tried
+# ("a.a.a.a…").
+_HOST_START = r"(?<!\w)(?<![\w.\-]-)(?<![\w\-]\.)"
 URL = (
     r"(?i:\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]"
-    r"|\b[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:sch|gov|nhs|org|co|ac|police|ltd|plc)\.uk"
+    rf"|{_HOST_START}[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:sch|gov|nhs|org|co|ac|police|ltd|plc)\.uk"
     r"(?:/[^\s<>\"')\]]*[^\s<>\"')\].,;:!?])?"
     # facebook.com/some.name, example.com/page: a bare domain is named only with a path.
-    r"|\b[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:com|net|org|uk|io|me|info|co)"
+    rf"|{_HOST_START}[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:com|net|org|uk|io|me|info|co)"
     r"/[^\s<>\"')\]]*[^\s<>\"')\].,;:!?])"
 )
 
 # --- Places -----------------------------------------------------------------------------
-_NAME_WORD = r"(?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|[A-Z]{2,})"
+# A word in capitals starts where its capitals start: tried from inside a long run of
+# capitals ("AAAA…") each start would run to the end of it again.
+_NAME_WORD = r"(?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|(?<![A-Z])[A-Z]{2,})"
 _TITLE_WORDS = r"(?!(?:Mr|Mrs|Ms|Miss|Mx|Dr|The|A|An|At|On|In|To|From|Of|And|Near|By)\b)"
 _STREET_SUFFIX = (
     r"(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Close|Drive|Dr|Way|Crescent|Cres|Grove|Gardens"

@@ -3,33 +3,103 @@
 Pattern recognisers run their regular expressions case-sensitively (the patterns say where
 case does not matter); the spaCy-based recognisers read the parsed document that the
 engine passes in as Presidio NLP artefacts.
+
+candour's own patterns run in Python's ``re``, not in Presidio's ``PatternRecognizer``
+(ADR 0014): that one uses the ``regex`` package, which is itself quadratic in the length of
+a long repeated group (a host name of 10,000 labels: "a.a.a…"), and on its timeout drops
+the pattern's findings with only a log line. Ours are linear in ``re``
+(``tests/test_linear_patterns.py``). An organisation's own case-reference patterns cannot
+be vetted, so they run in ``regex`` under the engine's time budget (``budget``). Every
+recogniser checks the budget as it goes.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
+import regex
 from nhs_number import is_valid as nhs_number_is_valid
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.tokens import Doc, Token
 
-from candour.deidentify import patterns
+from candour.deidentify import budget, patterns
 from candour.deidentify.lexicon import KEEP, TITLES, Lexicon
 from candour.deidentify.types import EntityType
 
 FLAGS = re.DOTALL | re.MULTILINE
+# How many matches a recogniser takes between two looks at the clock.
+_CHECK_EVERY = 256
+_Match = TypeVar("_Match")
+
+
+def _checked(matches: Iterable[_Match]) -> Iterator[_Match]:
+    """The matches, with the budget checked every few of them."""
+    for index, match in enumerate(matches):
+        if index % _CHECK_EVERY == _CHECK_EVERY - 1:
+            budget.check()
+        yield match
+
+
+class LinearPatternRecognizer(EntityRecognizer):
+    """Named regular expressions from ``patterns`` (each linear in ``re``), one entity type."""
+
+    def __init__(
+        self, entity: EntityType, named_patterns: dict[str, str], score: float, name: str
+    ) -> None:
+        self.patterns = [(key, re.compile(p, FLAGS)) for key, p in named_patterns.items()]
+        self.score = score
+        super().__init__(supported_entities=[entity.value], name=name)
+
+    def load(self) -> None:
+        return None
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """Where each pattern matches, pattern by pattern."""
+        for _key, compiled in self.patterns:
+            budget.check()
+            for match in _checked(compiled.finditer(text)):
+                yield match.span()
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        entity = self.supported_entities[0]
+        results = [
+            RecognizerResult(entity, start, end, self.score)
+            for start, end in self.spans(text)
+            if end > start
+        ]
+        # As Presidio's PatternRecognizer: one result per span, none inside another.
+        return EntityRecognizer.remove_duplicates(results)
+
+
+class UntrustedPatternRecognizer(LinearPatternRecognizer):
+    """An organisation's own patterns, which nobody has shown to be linear: run in ``regex``
+    with the time left in the budget, and out of time means out of budget."""
+
+    def __init__(
+        self, entity: EntityType, named_patterns: dict[str, str], score: float, name: str
+    ) -> None:
+        super().__init__(entity, {}, score, name)
+        self.untrusted = [(key, regex.compile(p, FLAGS)) for key, p in named_patterns.items()]
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        for _key, compiled in self.untrusted:
+            budget.check()
+            try:
+                for match in _checked(compiled.finditer(text, timeout=budget.remaining())):
+                    yield match.span()
+            except TimeoutError:
+                raise budget.BudgetExceeded from None
 
 
 def _pattern_recognizer(
     entity: EntityType, named_patterns: dict[str, str], score: float, name: str
-) -> PatternRecognizer:
-    return PatternRecognizer(
-        supported_entity=entity.value,
-        name=name,
-        patterns=[Pattern(key, regex, score) for key, regex in named_patterns.items()],
-        global_regex_flags=FLAGS,
-    )
+) -> LinearPatternRecognizer:
+    return LinearPatternRecognizer(entity, named_patterns, score, name)
 
 
 def pattern_recognizers(case_reference_patterns: list[str]) -> list[EntityRecognizer]:
@@ -66,7 +136,7 @@ def pattern_recognizers(case_reference_patterns: list[str]) -> list[EntityRecogn
     ]
     if case_reference_patterns:
         recognizers.append(
-            _pattern_recognizer(
+            UntrustedPatternRecognizer(
                 EntityType.CASE_REFERENCE,
                 {f"case_ref_{i}": p for i, p in enumerate(case_reference_patterns)},
                 0.95,
@@ -91,9 +161,10 @@ class GroupRecognizer(EntityRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         entity = self.supported_entities[0]
+        budget.check()
         return [
             RecognizerResult(entity, m.start(1), m.end(1), self.score)
-            for m in self.regex.finditer(text)
+            for m in _checked(self.regex.finditer(text))
         ]
 
 
@@ -111,7 +182,8 @@ class NhsNumberRecognizer(EntityRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         results = []
-        for match in self.regex.finditer(text):
+        budget.check()
+        for match in _checked(self.regex.finditer(text)):
             digits = re.sub(r"\D", "", match.group())
             score = 1.0 if nhs_number_is_valid(digits) else 0.45
             results.append(
@@ -169,6 +241,7 @@ class NerRecognizer(EntityRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
+        budget.check()
         doc = _doc(nlp_artifacts)
         if doc is None:
             return []
@@ -248,6 +321,7 @@ class GazetteerRecognizer(EntityRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
+        budget.check()
         doc = _doc(nlp_artifacts)
         if doc is None:
             return []
@@ -260,8 +334,10 @@ class GazetteerRecognizer(EntityRecognizer):
             if self._lower_case_name(token):
                 end = token.idx + len(token)
                 results.append(RecognizerResult(EntityType.PERSON.value, token.idx, end, 0.4))
+        budget.check()
         results.extend(self._lower_case_full_names(doc))
         results.extend(self._speaker_labels(doc))
+        budget.check()
         for i, token in enumerate(doc):
             if not candidates[i]:
                 continue

@@ -74,8 +74,11 @@ class Entity:
 
 @dataclass(frozen=True)
 class Result:
-    text: str  # the redacted text
+    text: str  # the redacted text ("" when missing)
     entities: list[Entity] = field(default_factory=list)
+    # True: the time budget ran out before this text was de-identified (ADR 0014). Nothing
+    # of it was replaced, so ``text`` is empty: a person must de-identify it by hand.
+    missing: bool = False
 
     @property
     def replaced(self) -> list[Entity]:

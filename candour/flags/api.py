@@ -16,6 +16,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Path, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
@@ -23,13 +24,19 @@ from ninja.security import HttpBearer
 from candour.accounts.models import Organisation, OrganisationKind, Role, User
 from candour.core.problems import ProblemOut, problem
 from candour.flags import selectors
+from candour.flags.lifecycle import PENDING_STATES
 from candour.flags.models import Notification, SystemClient, Upload
 from candour.flags.schemas import (
+    DATABASE_INT_MAX,
+    LINES_OFFSET_MAX,
+    LINES_PAGE_MAX,
+    NOTIFICATION_OFFSET_MAX,
     AccessOut,
     AcknowledgedOut,
     NotificationOut,
     SubjectOut,
     UploadLineOut,
+    UploadLinesOut,
     UploadOut,
 )
 from candour.flags.services import notifications
@@ -38,7 +45,7 @@ from candour.flags.services import upload as upload_service
 router = Router(tags=["flags"])
 
 # Upload.sequence is a PositiveIntegerField: the largest value every database stores.
-MAX_SEQUENCE: Final = 2_147_483_647
+MAX_SEQUENCE: Final = DATABASE_INT_MAX
 CSV_TYPES: Final = frozenset({"text/csv", "application/csv"})
 NOTIFICATION_PAGE_MAX: Final = 500
 
@@ -46,11 +53,19 @@ _CSV_BODY: Final[dict[str, Any]] = {
     "requestBody": {
         "required": True,
         "content": {
-            "text/csv": {"schema": {"type": "string"}},
+            "text/csv": {
+                "schema": {"type": "string", "minLength": 1},
+                # A fictitious child, numbered from the never-issued 999 test range.
+                "example": (
+                    "identifier_system,identifier,family_name,given_name,date_of_birth,"
+                    "plan_type,plan_start,plan_end,action\r\n"
+                    "nhs,9990000018,Fenwick,Maisie,2016-04-12,CPP,2025-01-10,,upsert\r\n"
+                ),
+            },
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "properties": {"file": {"type": "string", "format": "binary", "minLength": 1}},
                     "required": ["file"],
                 }
             },
@@ -93,19 +108,18 @@ def _flag_actor(request: HttpRequest) -> tuple[User | SystemClient, Organisation
 
 
 def _upload_out(upload: Upload, *, resent: bool) -> UploadOut:
+    """The file's state and counts; its lines are read a page at a time (`lines_url`), so
+    the answer stays small however many lines were refused."""
     return UploadOut(
         sequence=upload.sequence,
+        status=upload.status,
         result=upload.result,
         message=upload.message,
         lines_total=upload.lines_total,
         lines_applied=upload.lines_applied,
         lines_refused=upload.lines_refused,
-        lines=[
-            UploadLineOut(
-                line=line.line_number, result=line.result, field=line.field, message=line.message
-            )
-            for line in selectors.list_lines_of(upload)
-        ],
+        counts=upload.result_counts,
+        lines_url=reverse("api:flag_upload_lines", kwargs={"sequence": upload.sequence}),
         resent=resent,
     )
 
@@ -136,52 +150,120 @@ def _csv_data(request: HttpRequest) -> bytes | HttpResponse:
 
 @router.post(
     "/flags/uploads",
-    response={201: UploadOut, 200: UploadOut, frozenset({400, 413, 415, 422}): ProblemOut},
+    response={
+        202: UploadOut,
+        200: UploadOut,
+        frozenset({400, 403, 413, 415, 422}): ProblemOut,
+    },
     summary="Upload flags (CSV)",
     description=(
-        "Applies a CSV file of child protection plans (format: candour/flags/uploads.py) and "
-        "answers 201 with the result of every line. Number each file: `sequence` is the next "
-        "whole number for your authority. A sequence number already used is not applied "
-        "again: the answer is 200 with the earlier upload's result and `resent: true`, so "
-        "resending after a lost answer is safe."
+        "Sends a CSV file of child protection plans (format: candour/flags/uploads.py). "
+        "Number each file: `sequence` is the next whole number for your authority. A file "
+        "that can be read is answered 202 with `status: received` and a `Location` to ask "
+        "for its result: the service applies it in the background, usually within seconds, "
+        "and its status is then `applied`, with counts by result and each line's result at "
+        "`lines_url`. A file that cannot be read as a whole (not UTF-8, a wrong header, a "
+        "line with the wrong number of columns) is answered 422: nothing in it is applied and "
+        "the sequence number is still free for the corrected file. A sequence number already "
+        "used is not applied again: the answer is 200 with the earlier upload and `resent: "
+        "true`, so resending after a lost answer is safe."
     ),
     openapi_extra=_CSV_BODY,
     operation_id="create_flag_upload",
 )
 def create_upload(
-    request: HttpRequest, sequence: int = Query(..., ge=1, le=MAX_SEQUENCE)
+    request: HttpRequest,
+    response: HttpResponse,
+    sequence: int = Query(..., ge=1, le=MAX_SEQUENCE),
 ) -> HttpResponse | Status[UploadOut]:
     actor, organisation = _flag_actor(request)
     data = _csv_data(request)
     if isinstance(data, HttpResponse):
         return data
-    # A concurrent resend may slip past this and answer 201 with the earlier result: the
-    # result is still right, only `resent` is not.
-    earlier = selectors.find_upload_by_sequence(organisation_id=organisation.pk, sequence=sequence)
     try:
-        upload = upload_service.apply_upload(
+        receipt = upload_service.receive_upload(
             user=actor, organisation=organisation, sequence=sequence, data=data
         )
     except PermissionDenied as denied:
         raise HttpError(403, str(denied)) from None
-    resent = earlier is not None
-    return Status(200 if resent else 201, _upload_out(upload, resent=resent))
+    if receipt.malformed:
+        return problem(
+            status=422,
+            title="The file cannot be read",
+            detail=f"{receipt.upload.message} Nothing in it was applied, and sequence number "
+            f"{sequence} is still free: correct the file and send it again with that number.",
+        )
+    out = _upload_out(receipt.upload, resent=receipt.resent)
+    if receipt.resent:
+        return Status(200, out)
+    response["Location"] = reverse("api:flag_upload", kwargs={"sequence": sequence})
+    return Status(202, out)
 
 
 @router.get(
     "/flags/uploads/{sequence}",
-    response={200: UploadOut, frozenset({404, 422}): ProblemOut},
+    response={200: UploadOut, frozenset({403, 404, 422}): ProblemOut},
     summary="An upload's result",
+    description=(
+        "The upload holding this sequence number (`status` says whether it is applied yet) "
+        "or, if none does, the last malformed file sent with it."
+    ),
     operation_id="show_flag_upload",
+    url_name="flag_upload",
 )
 def show_upload(
     request: HttpRequest, sequence: int = Path(..., ge=1, le=MAX_SEQUENCE)
 ) -> UploadOut:
+    return _upload_out(_own_upload(request, sequence), resent=False)
+
+
+def _own_upload(request: HttpRequest, sequence: int) -> Upload:
     _actor, organisation = _flag_actor(request)
     upload = selectors.find_upload_by_sequence(organisation_id=organisation.pk, sequence=sequence)
     if upload is None:
         raise Http404
-    return _upload_out(upload, resent=False)
+    return upload
+
+
+@router.get(
+    "/flags/uploads/{sequence}/lines",
+    response={200: UploadLinesOut, frozenset({403, 404, 409, 422}): ProblemOut},
+    summary="An upload's line results, a page at a time",
+    description=(
+        "Each line's result in file order: `which=refused` for the lines to correct, "
+        "`applied` or `all`; page with `offset` and `limit` (at most "
+        f"{LINES_PAGE_MAX:,}). 409 while the upload is still being applied."
+    ),
+    operation_id="show_flag_upload_lines",
+    url_name="flag_upload_lines",
+)
+def list_upload_lines(
+    request: HttpRequest,
+    sequence: int = Path(..., ge=1, le=MAX_SEQUENCE),
+    which: Literal["all", "refused", "applied"] = "all",
+    limit: int = Query(100, ge=1, le=LINES_PAGE_MAX),
+    offset: int = Query(0, ge=0, le=LINES_OFFSET_MAX),
+) -> HttpResponse | UploadLinesOut:
+    upload = _own_upload(request, sequence)
+    if upload.status in PENDING_STATES:
+        return problem(
+            status=409,
+            title="The upload is still being applied",
+            detail="Its line results are published when every line has been applied. Ask "
+            "for the upload again in a few seconds.",
+        )
+    lines = selectors.list_lines_of(upload, which=which)
+    return UploadLinesOut(
+        total=lines.count(),
+        offset=offset,
+        limit=limit,
+        lines=[
+            UploadLineOut(
+                line=line.line_number, result=line.result, field=line.field, message=line.message
+            )
+            for line in lines[offset : offset + limit]
+        ],
+    )
 
 
 def _notification_out(notification: Notification) -> NotificationOut:
@@ -215,7 +297,7 @@ _ACKNOWLEDGED: Final[dict[str, bool | None]] = {
 
 @router.get(
     "/flags/notifications",
-    response={200: list[NotificationOut], frozenset({422}): ProblemOut},
+    response={200: list[NotificationOut], frozenset({403, 422}): ProblemOut},
     summary="Access notifications",
     description=(
         "Lookups of your authority's children from unscheduled care, unacknowledged first, "
@@ -227,7 +309,7 @@ def list_notifications(
     request: HttpRequest,
     status: Literal["all", "unacknowledged", "acknowledged"] = "all",
     limit: int = Query(100, ge=1, le=NOTIFICATION_PAGE_MAX),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=NOTIFICATION_OFFSET_MAX),
 ) -> list[NotificationOut]:
     _actor, organisation = _flag_actor(request)
     notifications = selectors.list_notifications_of(
@@ -250,7 +332,7 @@ def _notification(
 
 @router.get(
     "/flags/notifications/{reference}",
-    response={200: NotificationOut, frozenset({404, 422}): ProblemOut},
+    response={200: NotificationOut, frozenset({403, 404, 422}): ProblemOut},
     summary="One access notification",
     operation_id="show_flag_notification",
 )
@@ -261,7 +343,7 @@ def show_notification(request: HttpRequest, reference: UUID) -> NotificationOut:
 
 @router.post(
     "/flags/notifications/{reference}/acknowledge",
-    response={200: AcknowledgedOut, frozenset({404, 422}): ProblemOut},
+    response={200: AcknowledgedOut, frozenset({403, 404, 422}): ProblemOut},
     summary="Acknowledge an access notification",
     description=(
         "A flag manager confirms the authority has seen the access, which stops its "

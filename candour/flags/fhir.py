@@ -14,23 +14,32 @@ local authority is notified (§3.4).
 This is the hot path, so answers are plain dicts passed to `json.dumps`: FHIR model classes
 (fhir.resources) only check the output, in tests. Every error is an `OperationOutcome`, with
 a Spine error code where CP-IS defines one; `ApiProblemMiddleware` turns Django's own errors
-under /fhir/ (unknown path, wrong method) into one too.
+under /fhir/ (unknown path, a body too large) into one too, and the gunicorn worker
+(`candour.config.gunicorn_worker`) the errors it answers before Django runs (414, 431, 400).
+
+Every endpoint answers as a FHIR server (`fhir_interaction`): GET, and HEAD as GET, with any
+other method a 405 OperationOutcome naming them in `Allow` (no CSRF check: no FHIR call
+is authenticated by a cookie, so there is nothing for one to protect); JSON only, as the
+CapabilityStatement declares, so `_format` or an `Accept` header asking for anything else
+(XML, Turtle, HTML) is a 406.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from datetime import date
+from functools import wraps
 from http import HTTPStatus
 from typing import Any, Final
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
 
 from candour.accounts.models import Organisation, OrganisationKind
-from candour.core import keys
+from candour.core import keys, text
 from candour.core.access import machine, public
 from candour.flags import identifiers, selectors
 from candour.flags.identifiers import FHIR_SYSTEM_URIS, Identifier, IdentifierSystem
@@ -47,6 +56,11 @@ from candour.flags.models import (
 from candour.flags.services import lookups
 
 CONTENT_TYPE: Final = "application/fhir+json"
+# What a client may ask for and get: FHIR's JSON type, or plain JSON for a client that names
+# only that (FHIR http.html: a generic type is answered with the type asked for).
+PLAIN_JSON: Final = "application/json"
+MEDIA_TYPES: Final = frozenset({CONTENT_TYPE, PLAIN_JSON})
+ALLOWED_METHODS: Final = "GET, HEAD"
 FHIR_VERSION: Final = "4.0.1"
 RESPONSIBLE_PERSON_HEADER: Final = "X-Responsible-Person"
 RESPONSIBLE_PERSON_MAX: Final = 200
@@ -84,8 +98,11 @@ _ISSUE_BY_STATUS: Final[dict[int, str]] = {
     405: "not-supported",
     406: "not-supported",
     413: "too-long",
+    414: "too-long",
     415: "not-supported",
     429: "throttled",
+    431: "too-long",
+    501: "not-supported",
 }
 
 
@@ -128,14 +145,127 @@ def outcome(
     return response
 
 
-def outcome_for_status(status: int) -> HttpResponse:
-    """For errors answered before or outside the views (unknown path, wrong method)."""
+def outcome_for_status(status: int, detail: str | None = None) -> HttpResponse:
+    """For errors answered before or outside the views (unknown path, a body too large, or
+    the WSGI server's own refusals)."""
     code = _ISSUE_BY_STATUS.get(status, "exception" if status >= 500 else "processing")
-    try:
-        text = HTTPStatus(status).phrase
-    except ValueError:
-        text = "The request could not be answered"
-    return outcome(status, code, text)
+    if detail is None:
+        try:
+            detail = HTTPStatus(status).phrase
+        except ValueError:
+            detail = "The request could not be answered"
+    return outcome(status, code, detail)
+
+
+def is_fhir_answer(content_type: str) -> bool:
+    """Whether a response of this Content-Type came from the FHIR views (as is)."""
+    return content_type.split(";")[0].strip().lower() in MEDIA_TYPES
+
+
+# `_format` values (FHIR http.html §3.1.0.1.8) that mean JSON, and the type each is answered
+# with; any other (xml, ttl, html, text/xml, …) asks for a format this server does not have.
+_FORMATS: Final[dict[str, str]] = {
+    "json": CONTENT_TYPE,
+    CONTENT_TYPE: CONTENT_TYPE,
+    "application/json+fhir": CONTENT_TYPE,  # the DSTU2 name, still sent by older clients
+    PLAIN_JSON: PLAIN_JSON,
+    "text/json": PLAIN_JSON,
+}
+# Accept media ranges, and which of our two types each one covers.
+_RANGES: Final[dict[str, frozenset[str]]] = {
+    CONTENT_TYPE: frozenset({CONTENT_TYPE}),
+    "application/json+fhir": frozenset({CONTENT_TYPE}),
+    PLAIN_JSON: frozenset({PLAIN_JSON}),
+    "text/json": frozenset({PLAIN_JSON}),
+    "application/*": MEDIA_TYPES,
+    "*/*": MEDIA_TYPES,
+}
+_FHIR_VERSIONS: Final = frozenset({"4.0", FHIR_VERSION})
+
+
+def _media_type(value: str) -> tuple[str, dict[str, str]]:
+    name, *parameters = value.split(";")
+    options = {}
+    for parameter in parameters:
+        key, _, option = parameter.partition("=")
+        options[key.strip().lower()] = option.strip().strip('"')
+    return name.strip().lower(), options
+
+
+def negotiate(request: HttpRequest) -> str:
+    """The media type to answer with: `_format` wins over `Accept` (as FHIR says), and a
+    request for a format or FHIR version this server lacks is a 406 OperationOutcome."""
+    formats = request.GET.getlist("_format")
+    if formats:
+        # An unencoded "+" (fhir+json) reaches us as a space, as a query string decodes it.
+        kind, separator, parameters = formats[0].partition(";")
+        name, options = _media_type(kind.strip().replace(" ", "+") + separator + parameters)
+        answer = _FORMATS.get(name)
+        if answer is None or options.get("fhirversion", FHIR_VERSION) not in _FHIR_VERSIONS:
+            raise _Refusal(_not_acceptable("The format asked for in _format is not available"))
+        return answer
+    accept = request.headers.get("Accept", "").strip()
+    if not accept:
+        return CONTENT_TYPE
+    quality = dict.fromkeys(MEDIA_TYPES, 0.0)
+    specificity = dict.fromkeys(MEDIA_TYPES, -1)
+    for item in accept.split(","):
+        name, options = _media_type(item)
+        covered = _RANGES.get(name)
+        if covered is None or options.get("fhirversion", FHIR_VERSION) not in _FHIR_VERSIONS:
+            continue
+        try:
+            q = min(max(float(options.get("q", "1")), 0.0), 1.0)
+        except ValueError:
+            q = 0.0
+        rank = 2 - name.count("*")  # a type, then type/*, then */*
+        for media_type in covered:
+            # The most specific range that names a type decides its quality (RFC 9110 §12.5.1).
+            if rank > specificity[media_type]:
+                quality[media_type], specificity[media_type] = q, rank
+    best = max(quality[CONTENT_TYPE], quality[PLAIN_JSON])
+    if best <= 0:
+        raise _Refusal(_not_acceptable("None of the types in Accept is available"))
+    return CONTENT_TYPE if quality[CONTENT_TYPE] >= quality[PLAIN_JSON] else PLAIN_JSON
+
+
+def _not_acceptable(reason: str) -> HttpResponse:
+    return outcome(
+        406,
+        "not-supported",
+        f"{reason}: this server answers in JSON only (_format=json, or Accept: "
+        f"{CONTENT_TYPE}), FHIR {FHIR_VERSION}.",
+    )
+
+
+View = Callable[[HttpRequest], HttpResponse]
+
+
+def fhir_interaction(view: View) -> View:
+    """Answer GET (and HEAD, as GET) in the negotiated format; any other method is a 405
+    OperationOutcome. Exempt from CSRF: FHIR calls are authenticated by their Authorization
+    header alone, never by a cookie, and change nothing a forged request could use."""
+
+    @wraps(view)
+    def interaction(request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return outcome(
+                405,
+                "not-supported",
+                f"{request.path} answers GET (and HEAD) only: this server supports the "
+                "interactions its CapabilityStatement (GET /fhir/metadata) lists.",
+                Allow=ALLOWED_METHODS,
+            )
+        try:
+            media_type = negotiate(request)
+        except _Refusal as refusal:
+            return refusal.response
+        response = view(request)
+        if media_type != CONTENT_TYPE:
+            response["Content-Type"] = media_type
+        return response
+
+    return csrf_exempt(interaction)
 
 
 def _client(request: HttpRequest) -> tuple[SystemClient, str]:
@@ -162,6 +292,16 @@ def _client(request: HttpRequest) -> tuple[SystemClient, str]:
             )
         )
     person = _header_text(request.headers.get(RESPONSIBLE_PERSON_HEADER, "")).strip()
+    found = text.problem(person, multiline=False)
+    if found is not None:
+        raise _Refusal(
+            outcome(
+                400,
+                "invalid",
+                f"The {RESPONSIBLE_PERSON_HEADER} header {found}.",
+                spine="PRECONDITION_FAILED",
+            )
+        )
     if not person or len(person) > RESPONSIBLE_PERSON_MAX or not person.isprintable():
         raise _Refusal(
             outcome(
@@ -218,9 +358,7 @@ def _identifier(request: HttpRequest, parameter: str) -> Identifier:
 
 def _refused(refusal: lookups.LookupRefused) -> HttpResponse:
     if refusal.code == "rate_limited":
-        now = timezone.now()
-        # Counters are per clock hour (and day); the next hour is the earliest that may pass.
-        retry_after = max(1, 3600 - now.minute * 60 - now.second)
+        retry_after = refusal.retry_after or 60
         return outcome(429, "throttled", refusal.message, Retry_After=str(retry_after))
     return outcome(403, "forbidden", refusal.message, spine="ACCESS_DENIED")
 
@@ -242,7 +380,7 @@ def _base(request: HttpRequest) -> str:
 
 
 @machine
-@require_GET
+@fhir_interaction
 def search_flags(request: HttpRequest) -> HttpResponse:
     """Search for a child's flags; an unscheduled-care system's hit notifies the authority."""
     try:
@@ -362,7 +500,7 @@ def _organization(authority: Organisation, contact: LocalAuthorityContact | None
 
 
 @machine
-@require_GET
+@fhir_interaction
 def search_audit_events(request: HttpRequest) -> HttpResponse:
     """Search for who looked a child up before (newest first, the last 25). Audited and
     rate-limited like a lookup, but it notifies nobody: it shows no flag."""
@@ -489,7 +627,7 @@ _CAPABILITIES: Final[dict[str, Any]] = {
 
 
 @public
-@require_GET
+@fhir_interaction
 def capability_statement(request: HttpRequest) -> HttpResponse:
     """What the server supports; public, as FHIR clients read it before authenticating."""
     body = dict(_CAPABILITIES)

@@ -11,22 +11,25 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 import time
-import urllib.request
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from candour.accounts import selectors as accounts
-from candour.flags import selectors
+from candour.flags import selectors, webhooks
 from candour.flags.models import LocalAuthorityContact, Notification
 from candour.flags.services import notifications
 from candour.flags.services import retention as flag_retention
+from candour.flags.services import upload as upload_service
 from candour.notifications.models import Job
 from candour.notifications.registry import job_handler
 from candour.notifications.schedule import daily_job
 from candour.notifications.services import send_email_once
+
+logger = logging.getLogger("candour.flags")
 
 
 class WebhookRefused(Exception):  # noqa: N818  (the receiver's answer, retried by the outbox)
@@ -75,22 +78,31 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def post_webhook(contact: LocalAuthorityContact, notification: Notification) -> None:
+    """POST the signed notification to the authority's case system, at an address checked
+    again now, after DNS resolution (flags.webhooks). A refused address is not retried: the
+    e-mail, the in-app inbox and the escalation still tell the authority."""
     body = webhook_body(notification)
-    request = urllib.request.Request(  # noqa: S310  (https or http URL validated on entry)
-        contact.webhook_url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "Candour-Signature": signature(contact.webhook_secret, int(time.time()), body),
-            "Idempotency-Key": str(notification.reference),
-            "User-Agent": "candour-flags",
-        },
-    )
-    timeout = settings.CANDOUR_FLAGS_WEBHOOK_TIMEOUT_SECONDS
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-        if not 200 <= response.status < 300:
-            raise WebhookRefused(str(response.status))
+    headers = {
+        "Content-Type": "application/json",
+        "Candour-Signature": signature(contact.webhook_secret, int(time.time()), body),
+        "Idempotency-Key": str(notification.reference),
+        "User-Agent": "candour-flags",
+    }
+    try:
+        status = webhooks.post(
+            contact.webhook_url,
+            body=body,
+            headers=headers,
+            timeout=settings.CANDOUR_FLAGS_WEBHOOK_TIMEOUT_SECONDS,
+        )
+    except webhooks.AddressRefused:
+        logger.warning(
+            "flags.webhook.address_refused", extra={"notification": str(notification.reference)}
+        )
+        return
+    if not 200 <= status < 300:
+        raise WebhookRefused(str(status))
+    notifications.mark_delivered(notification, "webhook")
 
 
 @daily_job("flags.retention", at=dt.time(2, 30))
@@ -129,7 +141,6 @@ def deliver_notification(job: Job) -> None:
         notifications.mark_delivered(notification, "email")
     if contact.webhook_url and notification.webhook_delivered_at is None:
         post_webhook(contact, notification)
-        notifications.mark_delivered(notification, "webhook")
 
 
 @job_handler("flags.escalate_notification")
@@ -180,3 +191,12 @@ def alert_administrators(job: Job) -> None:
                 f"{_link('flags:alerts')}"
             ),
         )
+
+
+@job_handler(upload_service.APPLY_JOB)
+def apply_upload(job: Job) -> None:
+    """Apply a received upload file, a short committed chunk at a time (services.upload); a
+    run that uses up its time queues the next, so notifications are delivered in between."""
+    upload = selectors.find_upload_to_apply(reference=job.payload["upload"])
+    if upload is not None:
+        upload_service.continue_upload(upload=upload)

@@ -121,6 +121,15 @@ class LocalAuthorityContact(models.Model):
         return self.display_name
 
 
+class UploadStatus(models.TextChoices):
+    """Where a file is in its life (candour/flags/lifecycle.py owns the moves)."""
+
+    RECEIVED = "received", "Received"
+    APPLYING = "applying", "Being applied"
+    APPLIED = "applied", "Applied"
+    MALFORMED = "malformed", "Malformed"
+
+
 class FileResult(models.TextChoices):
     """Per file, like CP-IS CPF01-CPF04 (reference sheet §3.1)."""
 
@@ -147,32 +156,54 @@ class LineResult(models.TextChoices):
     UNKNOWN_ACTION = "unknown_action", "Unknown action"
     PLAN_NOT_FOUND = "plan_not_found", "No such plan held"
     PLAN_ALREADY_ENDED = "plan_already_ended", "Plan already ended"
-    OTHER_AUTHORITY = "other_authority", "Subject held by another local authority"
+    # Only for an upsert: an end or delete answers plan_not_found, as for a child nobody holds,
+    # so no answer says whether another authority holds a child (ADR 0015).
+    OTHER_AUTHORITY = "other_authority", "Record held by another local authority"
 
 
 APPLIED_RESULTS = frozenset({LineResult.LOADED, LineResult.PLAN_ENDED, LineResult.PLAN_DELETED})
 
 
 class Upload(models.Model):
-    """One file from a local authority; its sequence number makes a resend harmless."""
+    """One file from a local authority; its sequence number makes a resend harmless.
+
+    A readable file holds its sequence number from the moment it is received; a malformed
+    one is kept (the authority sees what happened) but leaves the number free for the
+    corrected file. `data` is the file as sent, personal data, kept only until it is applied;
+    `lines_done` is how many of its lines have a result, so the worker resumes where it
+    stopped. The result fields are published together when the last line is applied.
+    """
 
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="flag_uploads"
     )
     sequence = models.PositiveIntegerField()
-    result = models.CharField(max_length=16, choices=FileResult.choices)
+    status = models.CharField(
+        max_length=16, choices=UploadStatus.choices, default=UploadStatus.RECEIVED
+    )
+    result = models.CharField(max_length=16, choices=FileResult.choices, blank=True)
     message = models.CharField(max_length=500, blank=True)
     lines_total = models.PositiveIntegerField(default=0)
     lines_applied = models.PositiveIntegerField(default=0)
     lines_refused = models.PositiveIntegerField(default=0)
+    # Lines by result, e.g. {"loaded": 2, "identifier_checksum_wrong": 1}, once applied.
+    result_counts = models.JSONField(default=dict, blank=True)
     received_on = models.DateField()
+    data = models.BinaryField(null=True, editable=False)
+    accepts_test_numbers = models.BooleanField(default=False)
+    lines_done = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(
-                fields=["organisation", "sequence"], name="unique_upload_sequence"
+                fields=["organisation", "sequence"],
+                condition=~Q(status="malformed"),
+                name="one_upload_per_sequence",
             )
+        ]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["organisation", "sequence"], name="flag_upload_sequence"),
         ]
 
     def __str__(self) -> str:
@@ -187,6 +218,12 @@ class UploadLine(models.Model):
     result = models.CharField(max_length=32, choices=LineResult.choices)
     field = models.CharField(max_length=32, blank=True)
     message = models.CharField(max_length=500, blank=True)
+    # For an upsert refused because another authority holds the child: that record and the
+    # plan type sent, so the holding authority can see who else has a plan for its child.
+    subject = models.ForeignKey(
+        "Subject", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    plan_type = models.CharField(max_length=12, choices=PlanType.choices, blank=True)
 
     class Meta:
         ordering = ["line_number"]

@@ -24,21 +24,29 @@ from candour.flags.models import (
     APPLIED_RESULTS,
     AbuseAlert,
     Access,
+    LineResult,
     LocalAuthorityContact,
     Notification,
     SystemClient,
     Upload,
     UploadLine,
+    UploadStatus,
 )
 
 T = TypeVar("T")
 
 
 def list_uploads(*, user: User) -> QuerySet[Upload]:
-    """The uploads a flag manager may see: their own local authority's, newest first."""
+    """The uploads a flag manager may see: their own local authority's, newest first (a
+    malformed file after the one that took its sequence number, if any). The file itself
+    (`data`, kept until applied) is left in the database."""
     if user.role != Role.FLAG_MANAGER:
         return Upload.objects.none()
-    return Upload.objects.filter(organisation_id=user.organisation_id).order_by("-sequence")
+    return (
+        Upload.objects.filter(organisation_id=user.organisation_id)
+        .defer("data")
+        .order_by("-sequence", "-pk")
+    )
 
 
 def _found(obj: T | None) -> T:
@@ -51,17 +59,58 @@ def get_upload(*, user: User, reference: UUID) -> Upload:
     return _found(list_uploads(user=user).filter(reference=reference).first())
 
 
+def next_upload_sequence(*, user: User) -> int:
+    """The number to suggest for a flag manager's next file: one above the highest held (a
+    malformed file's number is still free)."""
+    latest = list_uploads(user=user).exclude(status=UploadStatus.MALFORMED).first()
+    return latest.sequence + 1 if latest else 1
+
+
+def find_upload_holding(*, organisation_id: int, sequence: int) -> Upload | None:
+    """The upload that holds this sequence number: received, being applied or applied (a
+    malformed file holds none)."""
+    return (
+        Upload.objects.filter(organisation_id=organisation_id, sequence=sequence)
+        .exclude(status=UploadStatus.MALFORMED)
+        .defer("data")
+        .first()
+    )
+
+
 def find_upload_by_sequence(*, organisation_id: int, sequence: int) -> Upload | None:
-    return Upload.objects.filter(organisation_id=organisation_id, sequence=sequence).first()
+    """The upload holding this sequence number or, if none does, the latest malformed file
+    sent with it (so a case system can read why it was not applied)."""
+    return (
+        Upload.objects.filter(organisation_id=organisation_id, sequence=sequence)
+        .defer("data")
+        .order_by(
+            Case(
+                When(status=UploadStatus.MALFORMED, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            "-pk",
+        )
+        .first()
+    )
+
+
+def find_upload_to_apply(*, reference: str | UUID) -> Upload | None:
+    """An upload for the worker that applies it, with its file (None once it is deleted)."""
+    return Upload.objects.select_related("organisation").filter(reference=reference).first()
 
 
 def list_upload_lines(
     *, user: User, upload_id: int, refused_first: bool = False
 ) -> QuerySet[UploadLine]:
-    """Line results of one of the user's uploads; another organisation's upload has none.
-    With `refused_first`, refused lines come before applied ones (each in file order), so the
-    problems are on page one."""
-    lines = UploadLine.objects.filter(upload_id=upload_id, upload__in=list_uploads(user=user))
+    """Line results of one of the user's uploads once it is applied (none while it is being
+    applied: the authority sees a file's whole result or nothing); another organisation's
+    upload has none. With `refused_first`, refused lines come before applied ones (each in
+    file order), so the problems are on page one."""
+    lines = UploadLine.objects.filter(
+        upload_id=upload_id,
+        upload__in=list_uploads(user=user).filter(status=UploadStatus.APPLIED),
+    )
     if not refused_first:
         return lines.order_by("line_number")
     return lines.annotate(
@@ -73,8 +122,38 @@ def list_upload_lines(
     ).order_by("applied", "line_number")
 
 
-def list_lines_of(upload: Upload) -> QuerySet[UploadLine]:
-    return UploadLine.objects.filter(upload=upload).order_by("line_number")
+LINE_FILTERS = ("all", "refused", "applied")
+
+
+def list_lines_of(upload: Upload, *, which: str = "all") -> QuerySet[UploadLine]:
+    """An applied upload's line results in file order: all, only the refused or only the
+    applied ones (the caller has checked the upload is the caller's)."""
+    if upload.status != UploadStatus.APPLIED:
+        return UploadLine.objects.none()
+    lines = UploadLine.objects.filter(upload=upload).order_by("line_number")
+    if which == "refused":
+        return lines.exclude(result__in=APPLIED_RESULTS)
+    if which == "applied":
+        return lines.filter(result__in=APPLIED_RESULTS)
+    return lines
+
+
+def list_plans_sent_elsewhere(*, user: User) -> QuerySet[UploadLine]:
+    """For a flag manager: upsert lines other authorities sent for children whose record the
+    user's authority holds (refused there, so nothing changed here), newest first."""
+    if user.role != Role.FLAG_MANAGER:
+        return UploadLine.objects.none()
+    return (
+        UploadLine.objects.filter(
+            result=LineResult.OTHER_AUTHORITY,
+            subject__responsible_authority_id=user.organisation_id,
+            upload__status=UploadStatus.APPLIED,
+        )
+        .exclude(upload__organisation_id=user.organisation_id)
+        .select_related("subject", "upload__organisation__flag_contact")
+        .defer("upload__data")
+        .order_by("-upload__received_on", "-upload_id", "line_number")
+    )
 
 
 def find_contact(*, organisation_id: int) -> LocalAuthorityContact | None:

@@ -11,9 +11,10 @@ The header, in any order, is exactly::
 - `action`: upsert (create or update), end (set the end date) or delete (uploaded in error).
 
 UTF-8 with or without a byte-order mark, Unix or Windows line ends. A file that cannot be read
-as a whole (not UTF-8, wrong header, a line with the wrong number of columns) is malformed and
-nothing in it is applied. Messages name the line and field and show at most the last three
-digits of an identifier.
+as a whole (not UTF-8, wrong header, a line with the wrong number of columns, a cell holding a
+control character such as NUL or a line break: `candour.core.text`, so such text is never
+stored) is malformed and nothing in it is applied. Messages name the line and field and show
+at most the last three digits of an identifier.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
+from candour.core import text
 from candour.flags.identifiers import (
     Identifier,
     IdentifierSystem,
@@ -109,13 +112,22 @@ def decode(data: bytes) -> str:
 
 def read(data: bytes, *, today: date, allow_test_range: bool = False) -> list[Row | Refusal]:
     """Every data line as a `Row` or a `Refusal`, in file order; raises `Malformed`."""
+    return list(read_lines(data, today=today, allow_test_range=allow_test_range))
+
+
+def read_lines(
+    data: bytes, *, today: date, allow_test_range: bool = False
+) -> Iterator[Row | Refusal]:
+    """`read` one line at a time, so that a big file is checked or applied in chunks without
+    holding every result; raises `Malformed` when it reaches what cannot be read."""
     reader = csv.reader(io.StringIO(decode(data), newline=""), strict=True)
     try:
         header = next(reader, None)
         if header is None:
             raise Malformed("Line 1: the file is empty; it needs a header line.")
+        for index, name in enumerate(header):
+            _check_text(1, f"column {index + 1} of the header", name.strip())
         columns = _check_header([name.strip() for name in header])
-        results: list[Row | Refusal] = []
         seen: dict[tuple[str, str, str], int] = {}
         for cells in reader:
             number = reader.line_num
@@ -126,13 +138,15 @@ def read(data: bytes, *, today: date, allow_test_range: bool = False) -> list[Ro
                     f"Line {number} has {len(cells)} columns; the header has {len(HEADER)}."
                 )
             values = {name: cells[index].strip() for name, index in columns.items()}
+            for name, value in values.items():
+                _check_text(number, name, value)
             try:
                 row = _row(number, values, today=today, allow_test_range=allow_test_range)
             except _Refused as refused:
-                results.append(Refusal(number, refused.result, refused.field, refused.message))
+                yield Refusal(number, refused.result, refused.field, refused.message)
                 continue
             if row.key in seen:
-                results.append(
+                yield (
                     Refusal(
                         number,
                         LineResult.DUPLICATE_IN_FILE,
@@ -144,10 +158,20 @@ def read(data: bytes, *, today: date, allow_test_range: bool = False) -> list[Ro
                 )
                 continue
             seen[row.key] = number
-            results.append(row)
+            yield row
     except csv.Error as exc:
         raise Malformed(f"Line {reader.line_num} cannot be read as CSV ({exc}).") from None
-    return results
+
+
+def _check_text(number: int, where: str, value: str) -> None:
+    """A cell is one line of text; a control character means the file is not a clean text
+    export (a binary or UTF-16 file, a spreadsheet's line break), so nothing is applied."""
+    found = text.problem(value, multiline=False)
+    if found is not None:
+        raise Malformed(
+            f"Line {number}, {where}: {found}. Correct it and send the file again; "
+            "nothing in this file was applied."
+        )
 
 
 def _check_header(header: list[str]) -> dict[str, int]:

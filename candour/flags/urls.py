@@ -8,6 +8,11 @@ urlpatterns = [
     # Local authority flag managers.
     path("flags/uploads/", local_authority.list_uploads, name="uploads"),
     path("flags/uploads/new/", local_authority.new_upload, name="new_upload"),
+    path(
+        "flags/uploads/sent-elsewhere/",
+        local_authority.list_plans_sent_elsewhere,
+        name="sent_elsewhere",
+    ),
     path("flags/uploads/<uuid:reference>/", local_authority.show_upload, name="upload"),
     path("flags/contact/", local_authority.edit_contact, name="contact"),
     path("flags/notifications/", local_authority.list_notifications, name="notifications"),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -97,14 +98,54 @@ def backoff_seconds(attempts: int) -> float:
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311  (timing jitter, not security)
 
 
+def renew_lease(job: Job) -> bool:
+    """Extend a running job's lease while this worker still holds it (``attempts`` is the
+    fencing token); return whether it does. A job that runs longer than one lease (a large
+    retention day, a slow SMTP server) is then not claimed again by another worker."""
+    lease_until = timezone.now() + timedelta(seconds=settings.CANDOUR_JOB_LEASE_SECONDS)
+    renewed = Job.objects.filter(pk=job.pk, attempts=job.attempts, status=JobStatus.RUNNING).update(
+        lease_expires_at=lease_until
+    )
+    return renewed == 1
+
+
+class LeaseKeeper(threading.Thread):
+    """Renews a job's lease every third of a lease while its handler runs, in its own thread
+    and database connection."""
+
+    def __init__(self, job: Job) -> None:
+        super().__init__(name=f"lease-{job.reference}", daemon=True)
+        self.job = job
+        self.finished = threading.Event()
+        self.interval = max(0.1, settings.CANDOUR_JOB_LEASE_SECONDS / 3)
+
+    def run(self) -> None:
+        try:
+            while not self.finished.wait(self.interval):
+                try:
+                    if not renew_lease(self.job):
+                        return  # lost: another worker holds it now, and will settle it
+                except DatabaseError:
+                    continue  # locked or restarting: try again at the next beat
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.finished.set()
+        self.join(timeout=self.interval + 5)
+
+
 def run_job(job: Job) -> bool:
-    """Run one leased job; return whether it succeeded."""
+    """Run one leased job, keeping its lease alive meanwhile; return whether it succeeded."""
     handler = handler_for(job.kind)
+    keeper = LeaseKeeper(job)
+    keeper.start()
     try:
         if handler is None:
             raise LookupError(f"no handler for {job.kind}")
         handler(job)
     except Exception as exc:
+        keeper.stop()
         error = type(exc).__name__
         if job.attempts >= settings.CANDOUR_JOB_MAX_ATTEMPTS:
             _settle(job, status=JobStatus.FAILED, error=error)
@@ -124,6 +165,7 @@ def run_job(job: Job) -> bool:
                 },
             )
         return False
+    keeper.stop()
     if not _settle(job, status=JobStatus.DONE):
         # The lease ran out and another worker holds the job now: it decides the outcome.
         logger.warning(

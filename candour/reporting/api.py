@@ -17,11 +17,13 @@ from ninja import Header, Router, Status
 from ninja.decorators import decorate_view
 
 from candour.core import keys
+from candour.core.ceilings import CeilingReached
+from candour.core.client_limits import client_of
 from candour.core.problems import ProblemOut, problem
 from candour.deidentify.types import KnownEntity
 from candour.reporting import selectors
 from candour.reporting.schemas import (
-    IDEMPOTENCY_KEY_MAX_CHARS,
+    IdempotencyKey,
     ReceiptOut,
     ReportIn,
 )
@@ -106,7 +108,7 @@ def _field_errors(exc: DjangoValidationError) -> list[dict[str, str]]:
     response={
         201: ReceiptOut,
         200: ReceiptOut,
-        frozenset({400, 404, 409, 413, 415, 422}): ProblemOut,
+        frozenset({400, 404, 409, 413, 415, 422, 429}): ProblemOut,
     },
     summary="File a confidential report",
     description=(
@@ -117,7 +119,9 @@ def _field_errors(exc: DjangoValidationError) -> list[dict[str, str]]:
         "a lost answer files nothing new: for a day, the same report sent again with the "
         "same key answers 200 with the same reference and receipt; a different report with "
         "a key already used is refused (422). Errors are RFC 9457 problem+json; 422 lists "
-        "every field error in `errors`."
+        "every field error in `errors`. A client that has filed a lot in a short time gets "
+        "429 with `Retry-After` (seconds) and nothing is filed: send the same report with "
+        "the same key after that."
     ),
     operation_id="submit_report",
 )
@@ -125,11 +129,9 @@ def _field_errors(exc: DjangoValidationError) -> list[dict[str, str]]:
 def submit_report(
     request: HttpRequest,
     payload: ReportIn,
-    idempotency_key: str | None = Header(
+    idempotency_key: IdempotencyKey | None = Header(
         None,
         alias="Idempotency-Key",
-        min_length=1,
-        max_length=IDEMPOTENCY_KEY_MAX_CHARS,
         description="A new unique key for each report; sending the same report again "
         "with the same key returns the same reference and receipt instead of filing it twice",
     ),
@@ -166,7 +168,17 @@ def submit_report(
             programme=programme,
             submission=_submission(payload),
             idempotency_key=stored_key,
+            client=client_of(request),
         )
+    except CeilingReached as refusal:
+        response = problem(
+            status=429,
+            title="Too many reports from this client just now",
+            detail=f"Nothing was filed. Send the same report again, with the same "
+            f"Idempotency-Key, after {refusal.retry_after} seconds.",
+        )
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
     except DjangoValidationError as exc:
         return problem(
             status=422,

@@ -64,6 +64,30 @@ def send_alert(job: Job) -> None:
     )
 
 
+@job_handler("reporting.alert_receipt_guessing")
+def alert_receipt_guessing(job: Job) -> None:
+    """Tell the administrators of every organisation with a programme that receipts are
+    being guessed (ADR 0016): nobody is locked out, so people must know to act."""
+    per_minute = job.payload.get("per_minute")
+    for programme in selectors.list_programmes():
+        for key, address in accounts.list_administrator_addresses(
+            organisation_id=programme.organisation_id
+        ):
+            send_email_once(
+                job=job,
+                message_key=f"receipt-guessing-{key}",
+                to=address,
+                subject="Someone may be guessing receipt codes",
+                body=(
+                    f"candour has seen more than {per_minute} receipt codes a minute that "
+                    "opened no report inbox. Each client that keeps trying is slowed down and "
+                    "reporters can still open their inboxes, but a large number of clients "
+                    "could be guessing together. Check with whoever runs the service whether "
+                    "to block the traffic at the network's edge."
+                ),
+            )
+
+
 @daily_job("reporting.retention", at=dt.time(2, 15))
 def daily_retention(job: Job) -> None:
     """Destroy the keys of reports past retention; forget day-old sealed receipts."""

@@ -2,11 +2,13 @@
 under its own data key; released, de-identified text is what everyone else sees.
 
 No field links a report to a user account, an IP address, a user agent or an exact time:
-``received_on`` is a date.
+``received_on`` is a date. Reports and messages have random primary keys, not sequential
+ones: the Nth report (or reply) must not be the Nth POST in a time-stamped access log.
 """
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any, ClassVar
 
@@ -21,6 +23,13 @@ from candour.reporting.vocabulary import (
     ReporterRole,
     ServiceArea,
 )
+
+
+def random_key() -> int:
+    """A random positive 63-bit primary key: no order, so no date, can be read from it (a
+    collision needs about three billion rows for an even chance, and is refused by the
+    primary key, never overwritten)."""
+    return secrets.randbits(63) or 1
 
 
 class Status(models.TextChoices):
@@ -60,6 +69,7 @@ class Programme(models.Model):
 
 
 class Report(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
     reference = models.CharField(max_length=20, unique=True)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="reports")
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.RECEIVED)
@@ -127,6 +137,7 @@ class Message(models.Model):
         REPLY = "reply", "Reply"
         FEEDBACK = "feedback", "You said, we did"
 
+    id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(max_length=16, choices=Direction.choices)
     purpose = models.CharField(max_length=10, choices=Purpose.choices)
@@ -178,18 +189,6 @@ class Disclosure(models.Model):
 
     def __str__(self) -> str:
         return f"disclosure for {self.report_id}"
-
-
-class ReceiptThrottle(models.Model):
-    """Failed receipt attempts, per attempted receipt (keyed digest) and one global row."""
-
-    key = models.CharField(max_length=64, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    window_started = models.DateTimeField()
-    locked_until = models.DateTimeField(null=True)
-
-    def __str__(self) -> str:
-        return f"receipt throttle {self.pk}"
 
 
 class SafetyAlert(models.Model):

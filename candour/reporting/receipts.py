@@ -2,7 +2,8 @@
 
 The hash uses a system-wide salt (derived from ``CANDOUR_RECEIPT_PEPPER``) so a report can
 be found by its receipt without storing the receipt; the Argon2id cost makes offline
-guessing of a stolen table slow, and online guessing is throttled (see services).
+guessing of a stolen table slow, and online guessing is slowed per client
+(``services/inbox.py``, ADR 0016).
 """
 
 from __future__ import annotations
@@ -56,8 +57,3 @@ def receipt_hash(receipt: str) -> str:
 
 def same_hash(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
-
-
-def attempt_key(receipt: str) -> str:
-    """A cheap keyed digest of an attempted receipt, to count attempts per receipt."""
-    return keys.digest("reporting.receipt-attempt", receipt)

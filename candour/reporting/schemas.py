@@ -3,7 +3,9 @@
 Choices are the models' TextChoices values, so a wrong value is a 422 naming the field.
 Free-text answers are limited to ``CANDOUR_REPORT_FIELD_MAX_CHARS`` characters (documented
 as ``maxLength``); ``services.check_submission`` enforces the limit with a message naming
-the question, so nothing over it is ever saved.
+the question, so nothing over it is ever saved. Every text is checked at the boundary
+(`candour.core.text`: no control characters or unpaired surrogates), so a 422 names the field
+rather than de-identification or hashing failing on it later.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
 from django.conf import settings
 from ninja import Field, Schema
-from pydantic import ConfigDict, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints
+from pydantic_core import PydanticCustomError
 
+from candour.core import text
+from candour.core.text import Line, Text
 from candour.reporting.vocabulary import Confidentiality, Harm, Kind, ReporterRole, ServiceArea
 
 # Literal types built from the TextChoices values, so OpenAPI lists them as enums (and a
@@ -37,7 +42,36 @@ KNOWN_MAX_ITEMS = 100
 
 # Over-long answers are refused by check_submission (which names the question); the schema
 # documents the limit without a second, differently worded check.
-Answer = Annotated[str, Field(json_schema_extra={"maxLength": FIELD_MAX_CHARS})]
+Answer = Annotated[Text, Field(json_schema_extra={"maxLength": FIELD_MAX_CHARS})]
+
+
+def _whole_number(value: object) -> object:
+    # JSON Schema's integer is any number without a fraction (RFC 8259 has no int type):
+    # 11.0 is 11. Anything else is left for the strict int check to refuse.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+
+
+def _visible_ascii(value: str) -> str:
+    if not value.isascii() or not value.isprintable():
+        raise PydanticCustomError(
+            "idempotency_key", "Idempotency-Key must be printable ASCII characters only"
+        )
+    return value
+
+
+# RFC 9110 field values are Latin-1 on the wire; a key is compared byte for byte, so it is
+# kept to printable ASCII (a UUID, a ULID, a case system's own reference).
+IdempotencyKey = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=IDEMPOTENCY_KEY_MAX_CHARS),
+    AfterValidator(_visible_ascii),
+    Field(json_schema_extra={"pattern": "^[ -~]+$"}),
+]
 
 
 class _Strict(Schema):
@@ -49,7 +83,15 @@ class _Strict(Schema):
 class NarrativeIn(_Strict):
     """The free-text answers, in the order the form asks them. Only what_happened is required."""
 
-    what_happened: Answer = Field(description="What happened")
+    what_happened: Answer = Field(
+        description="What happened (required: more than white space)",
+        json_schema_extra={
+            "minLength": 1,
+            "maxLength": FIELD_MAX_CHARS,
+            "pattern": text.non_blank_pattern(),
+            "not": {"pattern": text.refused_pattern()},
+        },
+    )
     lead_up: Answer = Field("", description="What led up to it")
     how_noticed: Answer = Field("", description="How it was noticed or caught")
     what_was_done: Answer = Field("", description="What was done")
@@ -61,27 +103,30 @@ class NarrativeIn(_Strict):
 class ContactIn(_Strict):
     """How the programme can reach a confidential reporter (ignored for anonymous reports)."""
 
-    name: str = Field("", max_length=200)
-    email: str = Field("", max_length=254)
-    phone: str = Field("", max_length=40)
+    name: Line = Field("", max_length=200)
+    email: Line = Field("", max_length=254)
+    phone: Line = Field("", max_length=40)
 
 
 class KnownIn(_Strict):
     """A person or place named in the answers, replaced first when the answers are
     de-identified (e.g. text "Kayden Walsh", role "child")."""
 
-    text: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    role: str = Field("", max_length=100)
+    text: Annotated[Line, StringConstraints(min_length=1, max_length=200)]
+    role: Line = Field("", max_length=100)
 
 
 class ReportIn(_Strict):
     programme: Annotated[
         str, StringConstraints(min_length=1, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")
-    ] = Field(description="The reporting programme's slug (as in its link /report/<slug>)")
+    ] = Field(
+        description="The reporting programme's slug (as in its link /report/<slug>)",
+        examples=["northbrook"],
+    )
     kind: KindValue
     service_area: ServiceAreaValue
-    occurred_month: int = Field(ge=1, le=12)
-    occurred_year: int = Field(ge=1900, le=9999)
+    occurred_month: WholeNumber = Field(ge=1, le=12)
+    occurred_year: WholeNumber = Field(ge=1900, le=9999)
     narrative: NarrativeIn
     harm: HarmValue
     harm_physical: bool = False

@@ -43,3 +43,26 @@ def slow_effect(job: Job) -> None:
 @job_handler("testapp.always_fails")
 def always_fails(job: Job) -> None:
     raise RuntimeError("this handler always fails")
+
+
+@job_handler("testapp.outlives_its_lease")
+def outlives_its_lease(job: Job) -> None:
+    """Run past the end of the lease this job was claimed with, then check nobody else could
+    claim it meanwhile: the worker's lease keeper renewed it (a test sets a 1-second lease)."""
+    from django.utils import timezone
+
+    from candour.notifications.services import claim_next_job
+
+    claimed_until = job.lease_expires_at
+    assert claimed_until is not None  # noqa: S101  (claimed jobs have a lease)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        stored = Job.objects.get(pk=job.pk).lease_expires_at
+        if timezone.now() > claimed_until and stored is not None and stored > timezone.now():
+            break
+        time.sleep(0.05)  # polling a condition, with a deadline
+    else:
+        raise TimeoutError("the lease was not renewed")
+    if claim_next_job() is not None:
+        raise RuntimeError("another worker could claim a job whose handler is still running")
+    Effect.objects.get_or_create(job_reference=job.reference)

@@ -8,7 +8,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
-from candour.accounts.middleware import seconds_remaining
+from candour.accounts.middleware import can_stay, seconds_remaining, session_limit_text
 from candour.accounts.models import User
 
 register = template.Library()
@@ -19,7 +19,8 @@ WARNING_SECONDS = 120
 
 @register.simple_tag(takes_context=True)
 def session_timeout(context: template.Context) -> dict[str, Any] | None:
-    """Return the idle limit and the time left for a signed-in, verified user, else None."""
+    """Return the idle limit, the time left and whether staying signed in would give more
+    (not near the session's absolute limit) for a signed-in, verified user, else None."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if request is None or not isinstance(user, User) or not user.is_verified():
@@ -28,6 +29,8 @@ def session_timeout(context: template.Context) -> dict[str, Any] | None:
     return {
         "idle_seconds": idle,
         "remaining_seconds": seconds_remaining(request),
+        "can_stay": can_stay(request),
+        "limit": session_limit_text(),
         "warning_seconds": min(WARNING_SECONDS, idle // 2),
         "keep_alive_url": reverse("accounts:keep_alive"),
         "signed_out_url": reverse("accounts:session_ended"),

@@ -163,7 +163,7 @@ def test_stay_signed_in_restarts_the_idle_clock(clock, bob):
     _idle(clock, TIMEOUT - 60)
     response = client.post("/account/session", HTTP_X_CSRFTOKEN=str(token))
     assert response.status_code == 204
-    assert client.get("/account/session").json() == {"seconds_remaining": TIMEOUT}
+    assert client.get("/account/session").json() == {"seconds_remaining": TIMEOUT, "can_stay": True}
     _idle(clock, TIMEOUT - 60)  # long after the first page's deadline
     assert client.get("/account").status_code == 200
 
@@ -178,9 +178,9 @@ def test_asking_the_time_left_is_not_activity(clock, signed_in, bob):
     client = signed_in(bob)
     client.get("/account")
     _idle(clock, TIMEOUT - 100)
-    assert client.get("/account/session").json() == {"seconds_remaining": 100}
+    assert client.get("/account/session").json() == {"seconds_remaining": 100, "can_stay": True}
     _idle(clock, 90)
-    assert client.get("/account/session").json() == {"seconds_remaining": 10}
+    assert client.get("/account/session").json() == {"seconds_remaining": 10, "can_stay": True}
     _idle(clock, 11)
     response = client.get("/account/session", HTTP_REFERER="http://testserver/account")
     assert response.status_code == 401

@@ -120,9 +120,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "core:home"
 
-# Sessions: a browser-session cookie with an absolute cap; the idle limit is enforced by
-# IdleTimeoutMiddleware so the user can be told why they were signed out.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions: a browser-session cookie with an absolute cap from sign-in (SESSION_COOKIE_AGE,
+# kept in the session and in its row's expiry by candour.accounts.sessions); the caps are
+# enforced by IdleTimeoutMiddleware so the user can be told why they were signed out.
+SESSION_ENGINE = "candour.accounts.sessions"
 SESSION_COOKIE_AGE = env_int("CANDOUR_SESSION_MAX_AGE_SECONDS", 8 * 3600, minimum=60)
 CANDOUR_IDLE_TIMEOUT_SECONDS = env_int("CANDOUR_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -139,10 +140,7 @@ CSRF_COOKIE_NAME = "candour_csrftoken"
 CSRF_COOKIE_AGE = None
 CSRF_FAILURE_VIEW = "candour.core.views.csrf_failure"
 
-# Sign-in throttling: a lock per e-mail address (keyed by HMAC, so unknown addresses lock
-# too and the lock reveals nothing), never per IP address.
-CANDOUR_SIGN_IN_MAX_FAILURES = env_int("CANDOUR_SIGN_IN_MAX_FAILURES", 5, minimum=1)
-CANDOUR_SIGN_IN_LOCK_SECONDS = env_int("CANDOUR_SIGN_IN_LOCK_SECONDS", 15 * 60, minimum=1)
+# Sign-in throttling: see the block "Lock-outs nobody else can cause" at the end.
 OTP_TOTP_ISSUER = "candour"
 
 # Request limits: refuse large bodies before reading them (413).
@@ -237,11 +235,6 @@ CANDOUR_REPORT_KEK = env_str("CANDOUR_REPORT_KEK", "")
 CANDOUR_RECEIPT_PEPPER = env_str("CANDOUR_RECEIPT_PEPPER", "")
 CANDOUR_RECEIPT_ARGON2_TIME_COST = env_int("CANDOUR_RECEIPT_ARGON2_TIME_COST", 3, minimum=1)
 CANDOUR_RECEIPT_ARGON2_MEMORY_KIB = env_int("CANDOUR_RECEIPT_ARGON2_MEMORY_KIB", 65536, minimum=8)
-CANDOUR_RECEIPT_MAX_FAILURES = env_int("CANDOUR_RECEIPT_MAX_FAILURES", 5, minimum=1)
-CANDOUR_RECEIPT_LOCK_SECONDS = env_int("CANDOUR_RECEIPT_LOCK_SECONDS", 15 * 60, minimum=1)
-CANDOUR_RECEIPT_GLOBAL_MAX_FAILURES_PER_MINUTE = env_int(
-    "CANDOUR_RECEIPT_GLOBAL_MAX_FAILURES_PER_MINUTE", 100, minimum=1
-)
 CANDOUR_REPORT_FIELD_MAX_CHARS = env_int("CANDOUR_REPORT_FIELD_MAX_CHARS", 20_000, minimum=100)
 
 # Roots of candour's own keys (candour.core.keys, ADR 0013); none comes from SECRET_KEY, so
@@ -269,6 +262,8 @@ CANDOUR_FLAGS_ACCEPT_TEST_NUMBERS = env_bool("CANDOUR_FLAGS_ACCEPT_TEST_NUMBERS"
 # How long a worker trusts a system key it has checked; a revoked key stops working in the
 # revoking process at once and in every other within this many seconds (0: check every call).
 CANDOUR_FLAGS_KEY_CACHE_SECONDS = env_int("CANDOUR_FLAGS_KEY_CACHE_SECONDS", 5, minimum=0)
+# Webhooks may go to this machine only in tests and development (SSRF: candour.flags.webhooks).
+CANDOUR_FLAGS_WEBHOOK_ALLOW_LOOPBACK = env_bool("CANDOUR_FLAGS_WEBHOOK_ALLOW_LOOPBACK", False)
 CANDOUR_FLAGS_WEBHOOK_TIMEOUT_SECONDS = env_int(
     "CANDOUR_FLAGS_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1
 )
@@ -309,3 +304,55 @@ LOGGING = {
 CANDOUR_OPERATOR_NAME = env_str("CANDOUR_OPERATOR_NAME", "the organisation that hosts this service")
 CANDOUR_OPERATOR_EMAIL = env_str("CANDOUR_OPERATOR_EMAIL", "")
 CANDOUR_ACCESSIBILITY_EMAIL = env_str("CANDOUR_ACCESSIBILITY_EMAIL", "")
+
+# Lock-outs nobody else can cause (issue 10, ADR 0016). Clients are counted in memory by
+# digests under short-lived random keys; no address is stored anywhere.
+# Reverse proxies in front of the app that each append to X-Forwarded-For (0: none, clients
+# connect to gunicorn directly). Behind a proxy this must be set, or every request looks as
+# if it came from the proxy and one attacker would slow everyone.
+CANDOUR_TRUSTED_PROXY_HOPS = env_int("CANDOUR_TRUSTED_PROXY_HOPS", 0)
+# Sign-in: a client may get an address's password (or code) wrong this many times, then waits
+# 2 s, 4 s, 8 s ... up to the maximum before each further try; other clients are not slowed.
+CANDOUR_SIGN_IN_CLIENT_FREE_FAILURES = env_int("CANDOUR_SIGN_IN_CLIENT_FREE_FAILURES", 3, minimum=1)
+CANDOUR_SIGN_IN_CLIENT_MAX_DELAY_SECONDS = env_int(
+    "CANDOUR_SIGN_IN_CLIENT_MAX_DELAY_SECONDS", 15 * 60, minimum=1
+)
+# After this many failures for an address from anywhere, each within the memory of the one
+# before, signing in to it needs the security code with the password (a step-up, never a
+# lock) for CANDOUR_SIGN_IN_STEP_UP_SECONDS, and the user and their administrators are told.
+CANDOUR_SIGN_IN_STEP_UP_AFTER = env_int("CANDOUR_SIGN_IN_STEP_UP_AFTER", 5, minimum=1)
+CANDOUR_SIGN_IN_FAILURE_MEMORY_SECONDS = env_int(
+    "CANDOUR_SIGN_IN_FAILURE_MEMORY_SECONDS", 15 * 60, minimum=1
+)
+CANDOUR_SIGN_IN_STEP_UP_SECONDS = env_int("CANDOUR_SIGN_IN_STEP_UP_SECONDS", 24 * 3600, minimum=1)
+# Receipts: a client may enter this many wrong receipts, then waits 2 s, 4 s ... up to the
+# maximum before each further one. Past the alert rate (wrong receipts a minute, all clients,
+# one worker process) the administrators of the programmes are told, once an hour.
+CANDOUR_RECEIPT_CLIENT_FREE_FAILURES = env_int("CANDOUR_RECEIPT_CLIENT_FREE_FAILURES", 5, minimum=1)
+CANDOUR_RECEIPT_CLIENT_MAX_DELAY_SECONDS = env_int(
+    "CANDOUR_RECEIPT_CLIENT_MAX_DELAY_SECONDS", 15 * 60, minimum=1
+)
+CANDOUR_RECEIPT_ALERT_FAILURES_PER_MINUTE = env_int(
+    "CANDOUR_RECEIPT_ALERT_FAILURES_PER_MINUTE", 100, minimum=1
+)
+
+# De-identification under load, and the ceiling on filing reports (issue 10, ADR 0014).
+# Seconds the automatic draft of one report may take; an answer it has not finished by then
+# is left for the intake officer to de-identify by hand (the report is filed all the same).
+# Keep it well under gunicorn's worker timeout (30 s): one answer already started may run
+# on for a few seconds after it.
+CANDOUR_DEIDENTIFY_BUDGET_SECONDS = env_int("CANDOUR_DEIDENTIFY_BUDGET_SECONDS", 8, minimum=1)
+# Each client (never stored: candour.core.ceilings) may use this many seconds of a worker's
+# time filing reports at once, and regains this many an hour; a report costs what it took
+# (at least 1 s). Per worker process, so a client's real ceiling is W times these.
+CANDOUR_REPORT_CLIENT_BURST_SECONDS = env_int("CANDOUR_REPORT_CLIENT_BURST_SECONDS", 20, minimum=1)
+CANDOUR_REPORT_CLIENT_SECONDS_PER_HOUR = env_int(
+    "CANDOUR_REPORT_CLIENT_SECONDS_PER_HOUR", 120, minimum=1
+)
+# What one report can cost at most: the budget, plus an answer already started and sealing.
+CANDOUR_REPORT_MAX_SECONDS = CANDOUR_DEIDENTIFY_BUDGET_SECONDS + 4
+if CANDOUR_REPORT_CLIENT_BURST_SECONDS < CANDOUR_REPORT_MAX_SECONDS:
+    raise ImproperlyConfigured(
+        f"CANDOUR_REPORT_CLIENT_BURST_SECONDS must be at least {CANDOUR_REPORT_MAX_SECONDS} "
+        "(CANDOUR_DEIDENTIFY_BUDGET_SECONDS + 4), or nobody could file a report."
+    )

@@ -24,3 +24,4 @@ CANDOUR_RECEIPT_PEPPER = "dev-only-receipt-pepper"
 CANDOUR_KEY_SECRET = "dev-only-key-secret-not-secret"  # noqa: S105
 CANDOUR_AUDIT_KEY = "dev-only-audit-key-not-secret"
 CANDOUR_FLAGS_ACCEPT_TEST_NUMBERS = True  # demo children have never-issued 999 numbers
+CANDOUR_FLAGS_WEBHOOK_ALLOW_LOOPBACK = True  # a receiver on this machine, for trying it

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 def test_healthz_reports_database_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "pages": "ok"}
 
 
 def test_healthz_reports_unavailable_database(client, monkeypatch):

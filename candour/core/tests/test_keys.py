@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 
 from candour.accounts.models import Role
-from candour.core import keys
+from candour.core import client_limits, keys
 from candour.flags import identifiers, selectors
 from candour.flags.fhir import flag_id
 from candour.flags.models import CareSetting, Subject
@@ -88,7 +88,10 @@ def test_rotating_secret_key_keeps_api_keys_flag_ids_receipts_and_digests(
     with override_settings(SECRET_KEY=OTHER_SECRET, SECRET_KEY_FALLBACKS=[]):
         assert selectors.find_client_by_key(api_key) == client
         assert (flag_id(subject, "CPP"), lookups_service.identifier_ref(number)) == before
-        assert inbox_service.open_inbox(receipt=receipt) == report
+        assert (
+            inbox_service.open_inbox(receipt=receipt, client=client_limits.Client("192.0.2.1"))
+            == report
+        )
 
 
 @pytest.mark.django_db

@@ -76,6 +76,7 @@ EXPECTED: dict[str, object] = {
     # Child protection flags: local authorities' flag managers, health users, administrators.
     "flags:uploads": FLAG_MANAGER,
     "flags:new_upload": FLAG_MANAGER,
+    "flags:sent_elsewhere": FLAG_MANAGER,
     "flags:upload": FLAG_MANAGER,
     "flags:contact": FLAG_MANAGER,
     "flags:notifications": FLAG_MANAGER,

@@ -29,10 +29,10 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "candour.config.settings.production",
     "DJANGO_SECRET_KEY": "k" * 60 + "-not-a-real-secret-but-long-and-random-enough-9f8e7d",
-    "CANDOUR_AUDIT_KEY": "a-separate-audit-chain-key-for-this-test",
-    "CANDOUR_KEY_SECRET": "a-separate-derivation-root-for-this-test",
+    "CANDOUR_AUDIT_KEY": "a-separate-audit-chain-key-for-this-test-3c9d1f0e7b",
+    "CANDOUR_KEY_SECRET": "a-separate-derivation-root-for-this-test-5e2a8b4c",
     "CANDOUR_REPORT_KEK": "c3RhcnR1cC10ZXN0LWtleS1lbmNyeXB0aW9uLWtleSE=",
-    "CANDOUR_RECEIPT_PEPPER": "startup-test-pepper",
+    "CANDOUR_RECEIPT_PEPPER": "startup-test-pepper-long-enough-7d3f9a1c2e8b",
     "DJANGO_ALLOWED_HOSTS": "candour.example",
 }
 

@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import re
 from typing import Any, Final
-from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from candour.core.forms import GovukForm
+from candour.flags import webhooks
+from candour.flags.schemas import DATABASE_INT_MAX
 
 # PositiveIntegerField's ceiling on PostgreSQL, so a huge number is an error, not a crash.
-MAX_SEQUENCE: Final = 2_147_483_647
+MAX_SEQUENCE: Final = DATABASE_INT_MAX
 MIN_ESCALATE_MINUTES: Final = 5
 MAX_ESCALATE_MINUTES: Final = 7 * 24 * 60
 # What people type in a UK phone number: digits, spaces, brackets, a leading + and hyphens.
 _PHONE_CHARACTERS: Final = re.compile(r"^\+?[0-9 ()\-]+$")
-_LOCAL_HOSTS: Final = frozenset({"localhost", "127.0.0.1"})
 FILE_EXTENSIONS: Final = (".csv", ".txt")
 
 EMAIL_INVALID: Final = "Enter an email address in the correct format, like name@example.com"
@@ -209,9 +209,8 @@ class ContactForm(GovukForm):
         url: str = self.cleaned_data["webhook_url"]
         if not url:
             return ""
-        parts = urlsplit(url)
-        if parts.scheme == "https":
-            return url
-        if parts.scheme == "http" and (parts.hostname or "") in _LOCAL_HOSTS:
-            return url  # a receiver on the same machine, for testing
-        raise forms.ValidationError("The webhook address must start with https://")
+        try:
+            webhooks.check_url(url)
+        except webhooks.AddressRefused as refused:
+            raise forms.ValidationError(str(refused)) from None
+        return url

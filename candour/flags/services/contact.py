@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from candour.accounts.models import User
 from candour.audit import services as audit
+from candour.flags import webhooks
 from candour.flags.models import LocalAuthorityContact
 from candour.flags.services.permissions import check_flag_manager
 
@@ -29,6 +31,11 @@ def update_contact(
     check_flag_manager(user, organisation)
     if not emergency_duty_phone.strip():
         raise ValueError("An emergency duty phone number is required.")
+    if webhook_url:
+        try:
+            webhooks.check_url(webhook_url)
+        except webhooks.AddressRefused as refused:
+            raise ValidationError({"webhook_url": str(refused)}) from None
     with transaction.atomic():
         contact = (
             LocalAuthorityContact.objects.select_for_update()

@@ -4,8 +4,9 @@ transaction as the access entry."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from django.conf import settings
@@ -100,10 +101,11 @@ class Principal:
 class LookupRefused(Exception):  # noqa: N818  (a verdict on a request)
     """The principal may not look this up now; `code` is for programs, `message` for people."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.retry_after = retry_after  # seconds until a lookup would be counted in again
 
 
 @dataclass(frozen=True)
@@ -237,11 +239,17 @@ def _admit(principal: Principal, ref: str, *, now: datetime, miss: bool) -> Look
     limit, audit the refusal and alert the administrators (once per period); many misses in
     an hour raise an enumeration alert. In the caller's transaction."""
     hourly, daily, miss_alert = principal.limits
+    now = now.astimezone(UTC)  # windows are UTC hours and days whatever the caller's zone
     hour, day = now.strftime("h%Y%m%d%H"), now.strftime("d%Y%m%d")
-    periods = [(hour, 3600), (day, 86400)]
+    # Counters outlive their window by one more, so the next window can weigh them.
+    periods = [(hour, 2 * 3600), (day, 2 * 86400)]
     if miss:
         periods.append((now.strftime("m%Y%m%d%H"), 3600))
-    in_hour, in_day, *misses = _bump(principal.key, periods, now=now)
+    this_hour, this_day, *misses = _bump(principal.key, periods, now=now)
+    hour_window, day_window = _sliding(
+        principal.key, now=now, this_hour=this_hour, this_day=this_day
+    )
+    in_hour, in_day = hour_window.estimate, day_window.estimate
     if in_hour <= hourly and in_day <= daily:
         if misses and misses[0] >= miss_alert:
             raise_alert(
@@ -258,10 +266,66 @@ def _admit(principal: Principal, ref: str, *, now: datetime, miss: bool) -> Look
         organisation=principal.organisation,
         reason=f"rate limit ({'hour' if period == hour else 'day'})",
     )
+    wait = max(
+        hour_window.wait_until_below(hourly) if in_hour > hourly else 0,
+        day_window.wait_until_below(daily) if in_day > daily else 0,
+    )
     return LookupRefused(
         "rate_limited",
         "You have reached the limit of lookups for now. Your organisation's administrator "
         "has been told; try again later or phone the local authority.",
+        retry_after=max(1, wait),
+    )
+
+
+@dataclass(frozen=True)
+class _Window:
+    seconds: int
+    current: int  # this window's count, this lookup included
+    previous: int  # the previous window's count
+    elapsed: int  # seconds of this window gone
+
+    @property
+    def left(self) -> float:
+        """The share of the previous window the sliding window still covers."""
+        return 1 - self.elapsed / self.seconds
+
+    @property
+    def estimate(self) -> int:
+        return self.current + math.floor(self.previous * self.left)
+
+    def wait_until_below(self, limit: int) -> int:
+        """Seconds, with no more lookups, until one more would be within ``limit``."""
+        # The next lookup counts once more: it is in if floor(previous x weight) falls to at
+        # most limit - current - 1, that is previous x weight < limit - current.
+        room = limit - self.current
+        if room > 0:
+            if self.previous == 0:
+                return 0
+            return max(0, math.ceil(self.seconds * (self.left - room / self.previous)))
+        # This window alone is over: wait for it to become the previous one, then for its
+        # weight to fall below the limit.
+        rest = self.seconds - self.elapsed
+        return rest + math.ceil(self.seconds * max(0.0, 1 - limit / self.current))
+
+
+def _sliding(
+    principal: str, *, now: datetime, this_hour: int, this_day: int
+) -> tuple[_Window, _Window]:
+    """The last hour and day as sliding windows: this window's count plus the previous one's,
+    weighted by how much of it the sliding window still covers. Fixed windows alone let a
+    principal make twice the limit across a boundary (the limit at 10:59, again at 11:00)."""
+    previous_hour, previous_day = now - timedelta(hours=1), now - timedelta(days=1)
+    keys = {previous_hour.strftime("h%Y%m%d%H"): "hour", previous_day.strftime("d%Y%m%d"): "day"}
+    earlier = dict.fromkeys(("hour", "day"), 0)
+    for period, total in LookupCounter.objects.filter(
+        principal=principal, period__in=list(keys)
+    ).values_list("period", "total"):
+        earlier[keys[period]] = total
+    in_hour = now.minute * 60 + now.second
+    return (
+        _Window(3600, this_hour, earlier["hour"], in_hour),
+        _Window(86400, this_day, earlier["day"], now.hour * 3600 + in_hour),
     )
 
 

@@ -30,6 +30,7 @@ from candour.flags.services import contact as contact_service
 from candour.flags.services import lookups as lookups_service
 from candour.flags.services import notifications as notifications_service
 from candour.flags.services import upload as upload_service
+from candour.notifications.services import run_due_jobs
 
 HEADER = ",".join(uploads.HEADER)
 CHILD = "4000000004"
@@ -143,6 +144,18 @@ def send(client: Client, data: bytes, sequence: object = 1, name: str = "plans.c
     return client.post(NEW_UPLOAD, {"file": csv_file(data, name), "sequence": sequence})
 
 
+def send_and_apply(client: Client, data: bytes, sequence: object = 1):
+    """Send a file from the page and let the worker apply it, as it would within seconds."""
+    response = send(client, data, sequence)
+    run_due_jobs()
+    return response
+
+
+def lines_table(html: str) -> str:
+    """The line results table of an upload's page (not its counts by result)."""
+    return html.split('id="lines-caption"', 1)[1].split("</table>", 1)[0]
+
+
 # --- Every page renders for a flag manager ---------------------------------------------------
 
 
@@ -190,10 +203,15 @@ def test_uploads_list_shows_each_upload_with_its_counts(as_manager, manager, org
 
 def test_new_upload_suggests_the_next_sequence_number(as_manager, manager, organisation) -> None:
     assert 'value="1"' in as_manager.get(NEW_UPLOAD).content.decode()
-    upload_service.apply_upload(user=manager, organisation=organisation, sequence=41, data=b"")
+    upload_service.apply_upload(
+        user=manager, organisation=organisation, sequence=41, data=csv_bytes()
+    )
     html = as_manager.get(NEW_UPLOAD).content.decode()
     assert 'name="sequence" value="42"' in html
     assert "The next unused number is 42." in html
+    # A malformed file leaves its number free: still the next unused one.
+    upload_service.apply_upload(user=manager, organisation=organisation, sequence=42, data=b"")
+    assert 'name="sequence" value="42"' in as_manager.get(NEW_UPLOAD).content.decode()
     # The CSV format is explained, header and all.
     assert HEADER in html
     assert 'class="govuk-details"' in html
@@ -204,6 +222,14 @@ def test_a_valid_file_is_applied_and_its_results_shown(as_manager, organisation)
     upload = Upload.objects.get(organisation=organisation, sequence=1)
     assert response.status_code == 302
     assert response["Location"] == reverse("flags:upload", kwargs={"reference": upload.reference})
+    waiting = as_manager.get(response["Location"]).content.decode()
+    assert "This file is being applied." in waiting
+    assert "Being applied" in waiting
+    assert "Line results" not in waiting
+    assert "Being applied" in as_manager.get(UPLOADS).content.decode()
+
+    run_due_jobs()
+    upload.refresh_from_db()
     assert upload.result == FileResult.ALL_LOADED
     assert Subject.objects.filter(identifier__in=[CHILD, SISTER]).count() == 2
 
@@ -216,11 +242,18 @@ def test_a_valid_file_is_applied_and_its_results_shown(as_manager, organisation)
 
 
 def test_a_partly_loaded_file_lists_refused_lines_first(as_manager) -> None:
-    response = send(as_manager, csv_bytes(line(), line(SISTER), line(BAD_CHECK)), sequence=3)
+    response = send_and_apply(
+        as_manager, csv_bytes(line(), line(SISTER), line(BAD_CHECK)), sequence=3
+    )
     html = as_manager.get(response["Location"]).content.decode()
     assert "Some lines loaded" in html
-    rows = re.findall(r'numeric">(\d+)</td>', html)
+    rows = re.findall(r'numeric">(\d+)</td>', lines_table(html))
     assert rows == ["4", "2", "3"]  # line 4 (the refused one) first, then file order
+    # The counts by result come first: two loaded, one refused.
+    assert re.findall(r'numeric">(\d+)</td>', html.split('id="lines-caption"')[0]) == [
+        "2",
+        "1",
+    ]
     assert "Identifier check digit wrong" in html
     assert "Line 4, identifier:" in html
     assert "<code>identifier</code>" in html
@@ -228,24 +261,37 @@ def test_a_partly_loaded_file_lists_refused_lines_first(as_manager) -> None:
 
 
 def test_a_file_with_every_line_refused_loads_nothing(as_manager) -> None:
-    response = send(as_manager, csv_bytes(line(BAD_CHECK)), sequence=1)
+    response = send_and_apply(as_manager, csv_bytes(line(BAD_CHECK)), sequence=1)
     html = as_manager.get(response["Location"]).content.decode()
     assert "No lines loaded" in html
     assert "Refused lines changed nothing." in html
-    assert html.count('<strong class="govuk-tag govuk-tag--red">Refused</strong>') == 1
+    refused = '<strong class="govuk-tag govuk-tag--red">Refused</strong>'
+    assert lines_table(html).count(refused) == 1
     assert not Subject.objects.exists()
 
 
-def test_a_malformed_file_shows_why_and_applies_nothing(as_manager) -> None:
+def test_a_malformed_file_is_a_form_error_and_leaves_its_number_free(as_manager) -> None:
     bad_header = csv_bytes(line(), header="identifier,plan_type")
     response = send(as_manager, bad_header, sequence=2)
-    assert response.status_code == 302
-    html = as_manager.get(response["Location"]).content.decode()
+    ((field, message),) = summary_links(response)
+    assert response.status_code == 400
+    assert field == "id_file"
+    assert message.startswith("The file cannot be read. Line 1: the header is wrong (missing")
+    assert message.endswith("(sequence number 2 is still free)")
+    assert not Subject.objects.exists()
+    # Recorded, so the authority sees what happened to the file.
+    upload = Upload.objects.get(sequence=2)
+    assert upload.result == FileResult.MALFORMED
+    html = as_manager.get(reverse("flags:upload", kwargs={"reference": upload.reference}))
+    html = html.content.decode()
     assert "File malformed: nothing read" in html
-    assert "Line 1: the header is wrong (missing identifier_system" in html
     assert "Nothing in this file has been applied." in html
     assert "Line results" not in html
-    assert not Subject.objects.exists()
+    assert "Not read: the sequence number stays free" in as_manager.get(UPLOADS).content.decode()
+    # The corrected file, with the same number, is applied.
+    again = send_and_apply(as_manager, csv_bytes(line()), sequence=2)
+    assert again.status_code == 302
+    assert Subject.objects.filter(identifier=CHILD).exists()
 
 
 def test_a_resent_sequence_number_is_not_applied_again(as_manager, upload) -> None:
@@ -339,12 +385,12 @@ def test_a_long_upload_is_paginated(as_manager, manager, organisation) -> None:
     path = reverse("flags:upload", kwargs={"reference": upload.reference})
     first = as_manager.get(path).content.decode()
     assert 'class="govuk-pagination"' in first
-    assert first.count('<tr class="govuk-table__row">') == 1 + 500  # header row and lines
-    assert re.findall(r'numeric">(\d+)</td>', first)[0] == "503"  # the refused line
+    assert lines_table(first).count('<tr class="govuk-table__row">') == 1 + 500  # header, lines
+    assert re.findall(r'numeric">(\d+)</td>', lines_table(first))[0] == "503"  # refused
     assert "(page 1 of 2)" in first
     assert 'href="?page=2" rel="next"' in first
     second = as_manager.get(path, {"page": 2}).content.decode()
-    assert second.count('<tr class="govuk-table__row">') == 1 + 2
+    assert lines_table(second).count('<tr class="govuk-table__row">') == 1 + 2
     assert 'aria-current="page">2<' in second
 
 

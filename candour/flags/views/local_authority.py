@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,11 +22,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from candour.accounts.current import current_user
 from candour.accounts.models import Role
 from candour.core.access import staff
+from candour.core.forms import add_service_errors
 from candour.core.pagination import paginate
-from candour.flags import selectors, uploads
+from candour.flags import presenters, selectors, uploads
 from candour.flags.forms.local_authority import ContactForm, UploadForm
 from candour.flags.identifiers import IdentifierSystem
-from candour.flags.models import APPLIED_RESULTS, Notification
+from candour.flags.lifecycle import PENDING_STATES
+from candour.flags.models import APPLIED_RESULTS, Notification, Subject
 from candour.flags.services import contact as contact_service
 from candour.flags.services import notifications
 from candour.flags.services import upload as upload_service
@@ -60,44 +63,50 @@ def list_uploads(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "flags/local_authority/uploads.html",
-        {"uploads": list(selectors.list_uploads(user=user))},
+        {
+            "uploads": list(selectors.list_uploads(user=user)),
+            "sent_elsewhere": selectors.list_plans_sent_elsewhere(user=user).count(),
+        },
     )
-
-
-def _next_sequence(request: HttpRequest) -> int:
-    latest = selectors.list_uploads(user=current_user(request)).first()  # highest sequence
-    return latest.sequence + 1 if latest else 1
 
 
 @staff(FLAG_MANAGER)
 @require_http_methods(["GET", "POST"])
 def new_upload(request: HttpRequest) -> HttpResponse:
-    """Apply a file once: POST, then redirect to its results (a resend shows the first)."""
+    """Send a file once: POST, then redirect to its page, where the result appears when the
+    worker has applied it (a resend shows the first file; a malformed one is a form error)."""
     user = current_user(request)
     form = UploadForm(
-        request.POST or None, request.FILES or None, next_sequence=_next_sequence(request)
+        request.POST or None,
+        request.FILES or None,
+        next_sequence=selectors.next_upload_sequence(user=user),
     )
     if request.method == "POST" and form.is_valid():
         sequence: int = form.cleaned_data["sequence"]
-        earlier = selectors.find_upload_by_sequence(
-            organisation_id=user.organisation_id, sequence=sequence
-        )
-        upload = upload_service.apply_upload(
+        receipt = upload_service.receive_upload(
             user=user,
             organisation=user.organisation,
             sequence=sequence,
             data=form.cleaned_data["file"].read(),
         )
-        target = reverse("flags:upload", kwargs={"reference": upload.reference})
-        if earlier is not None:
-            _notify_next(
-                request,
-                target,
-                f"Sequence number {sequence} was already used, so the file you just sent was "
-                "not applied again. These are the results of the file first sent with that "
-                "number. To send a new file, give it the next unused number.",
+        if receipt.malformed:
+            form.add_error(
+                "file",
+                f"The file cannot be read. {receipt.upload.message} Nothing in it was "
+                f"applied: correct it and upload it again (sequence number {sequence} is "
+                "still free)",
             )
-        return redirect(target)
+        else:
+            target = reverse("flags:upload", kwargs={"reference": receipt.upload.reference})
+            if receipt.resent:
+                _notify_next(
+                    request,
+                    target,
+                    f"Sequence number {sequence} was already used, so the file you just sent "
+                    "was not applied again. This is the file first sent with that number. To "
+                    "send a new file, give it the next unused number.",
+                )
+            return redirect(target)
     return render(
         request,
         "flags/local_authority/new_upload.html",
@@ -121,11 +130,31 @@ def show_upload(request: HttpRequest, reference: UUID) -> HttpResponse:
         "flags/local_authority/upload.html",
         {
             "upload": upload,
+            "pending": upload.status in PENDING_STATES,
+            "counts": presenters.result_counts(upload),
             "page": pagination.page,
             "pagination": pagination,
             "notice": _notice_for(request),
             "applied_results": APPLIED_RESULTS,
         },
+    )
+
+
+@staff(FLAG_MANAGER)
+@require_safe
+def list_plans_sent_elsewhere(request: HttpRequest) -> HttpResponse:
+    """Plans other authorities sent for children whose record this authority holds: not
+    recorded there (one record per child), so the two can agree who holds it."""
+    pagination = paginate(
+        request,
+        selectors.list_plans_sent_elsewhere(user=current_user(request)),
+        per_page=NOTIFICATIONS_PER_PAGE,
+    )
+    rows = [(line, Child.for_subject(line.subject)) for line in pagination.page]
+    return render(
+        request,
+        "flags/local_authority/sent_elsewhere.html",
+        {"page": pagination.page, "pagination": pagination, "rows": rows},
     )
 
 
@@ -152,14 +181,18 @@ def edit_contact(request: HttpRequest) -> HttpResponse:
     }
     form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = contact_service.update_contact(user=user, **form.cleaned_data)
-        messages.success(
-            request,
-            "Contact details saved. The webhook signing secret is at the end of this page"
-            if saved.webhook_url
-            else "Contact details saved",
-        )
-        return redirect("flags:contact")
+        try:
+            saved = contact_service.update_contact(user=user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                "Contact details saved. The webhook signing secret is at the end of this page"
+                if saved.webhook_url
+                else "Contact details saved",
+            )
+            return redirect("flags:contact")
     return render(
         request,
         "flags/local_authority/contact.html",
@@ -181,7 +214,10 @@ class Child:
 
     @classmethod
     def of(cls, notification: Notification) -> Child:
-        subject = notification.access.subject
+        return cls.for_subject(notification.access.subject)
+
+    @classmethod
+    def for_subject(cls, subject: Subject) -> Child:
         value = subject.identifier
         return cls(
             system_label=IdentifierSystem(subject.identifier_system).label,

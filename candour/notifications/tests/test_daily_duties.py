@@ -13,7 +13,12 @@ from django.core.management import CommandError, call_command
 from candour.notifications.models import Job, JobStatus
 from candour.notifications.schedule import bring_forward, daily_kinds, ensure_daily_jobs
 
-DUTIES = {"reporting.retention", "reporting.intake_digest", "flags.retention"}
+DUTIES = {
+    "reporting.retention",
+    "reporting.intake_digest",
+    "flags.retention",
+    "accounts.clear_sessions",
+}
 NIGHT = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # the UK's spring-forward day
 
 

@@ -23,7 +23,12 @@ def check_message(body: str) -> str:
 
 
 def add_message(report: Report, *, direction: str, purpose: str, body: str) -> Message:
-    """Append a message; callers hold the transaction that moved the report's state."""
+    """Append a message; callers hold the transaction that moved the report's state.
+
+    The report's row is locked first, so two messages written at once (a question and the
+    reporter's reply) take the next numbers in turn instead of colliding on the unique
+    (report, sequence) pair."""
+    list(Report.objects.select_for_update().filter(pk=report.pk).values_list("pk", flat=True))
     sequence = (
         report.messages.order_by("-sequence").values_list("sequence", flat=True).first() or 0
     ) + 1

@@ -38,11 +38,15 @@ def decide_disclosure(*, user: User, disclosure: Disclosure, approve: bool) -> D
     require_intake(user, report)
     if str(user.reference) == disclosure.requested_by_ref:
         raise PermissionDenied("A second intake officer must decide.")
-    if disclosure.state != Disclosure.State.REQUESTED:
+    state = Disclosure.State.APPROVED if approve else Disclosure.State.REFUSED
+    # Decided once: the UPDATE takes effect only while the request is still open, so two
+    # officers deciding at the same moment cannot both win (the last write would otherwise).
+    decided = Disclosure.objects.filter(pk=disclosure.pk, state=Disclosure.State.REQUESTED).update(
+        state=state, decided_by_ref=str(user.reference)
+    )
+    if not decided:
         raise ValidationError("This request has already been decided")
-    disclosure.state = Disclosure.State.APPROVED if approve else Disclosure.State.REFUSED
-    disclosure.decided_by_ref = str(user.reference)
-    disclosure.save(update_fields=["state", "decided_by_ref"])
+    disclosure.state, disclosure.decided_by_ref = state, str(user.reference)
     audit.record(
         actor=user,
         action=f"reporting.disclosure.{'approved' if approve else 'refused'}",

@@ -2,10 +2,17 @@
 
 Nothing is stored before this point (ADR 0011), and nothing here writes an audit entry or a
 job, since both carry exact times that could date a reporter.
+
+A report is never lost to the de-identification engine (ADR 0014): the draft has a time
+budget, and an answer it could not finish (or any failure of the engine) is filed with the
+report as *missing*, for the intake officer to de-identify by hand. Filing costs real work,
+so each client has a ceiling on it (``candour.core.ceilings``); a client past it is refused
+before anything is done, and may send the same report again later.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 import string
 from dataclasses import dataclass, field
@@ -16,13 +23,31 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from candour.deidentify.types import KnownEntity
+from candour.core.ceilings import CeilingReached, CeilingRule, WorkCeiling
+from candour.core.client_limits import Client, RateAlarm
+from candour.deidentify.types import KnownEntity, Result
 from candour.reporting import crypto, receipts
 from candour.reporting.models import Programme, Report
 from candour.reporting.services.sealing import aad, unseal
 from candour.reporting.vocabulary import NARRATIVE_FIELDS, NARRATIVE_KEYS, Confidentiality
 
 _REFERENCE_ALPHABET = "".join(c for c in string.ascii_uppercase + string.digits if c not in "0O1I")
+
+logger = logging.getLogger("candour.reporting")
+
+
+def _ceiling_rule() -> CeilingRule:
+    return CeilingRule(
+        burst_seconds=settings.CANDOUR_REPORT_CLIENT_BURST_SECONDS,
+        seconds_per_hour=settings.CANDOUR_REPORT_CLIENT_SECONDS_PER_HOUR,
+        reserve_seconds=settings.CANDOUR_REPORT_MAX_SECONDS,
+    )
+
+
+# One ceiling for the web form and the API together: a client gains nothing by using both.
+CEILING = WorkCeiling("reporting.submission", _ceiling_rule)
+# Refusals across all clients: past 30 a minute in one process, say so (once an hour).
+_REFUSALS = RateAlarm(lambda: 30)
 
 
 class ReplayExpired(Exception):  # noqa: N818
@@ -83,15 +108,37 @@ def check_submission(submission: Submission) -> None:
         raise ValidationError(errors)
 
 
-def _draft(programme: Programme, submission: Submission) -> dict[str, Any]:
-    """De-identify each free-text answer with the reporter's list of names (then dropped)."""
+MISSING = Result(text="", missing=True)
+
+
+def _deidentify(programme: Programme, texts: list[str], known: list[KnownEntity]) -> list[Result]:
+    """The engine's results, or every text missing if the engine fails: never lose a report."""
     from candour.deidentify.engine import shared_engine
 
-    engine = shared_engine(programme.organisation.case_reference_pattern_list())
+    try:
+        engine = shared_engine(programme.organisation.case_reference_pattern_list())
+        return engine.deidentify_many(
+            texts,
+            [known for _ in texts],
+            budget_seconds=settings.CANDOUR_DEIDENTIFY_BUDGET_SECONDS,
+        )
+    except Exception:
+        # The type and frames only (candour.core.logging), never what the report says.
+        logger.exception("reporting.draft.failed")
+        return [MISSING for _ in texts]
+
+
+def _draft(programme: Programme, submission: Submission) -> dict[str, Any]:
+    """De-identify each free-text answer with the reporter's list of names (then dropped).
+
+    An answer the engine did not finish is ``{"text": "", "entities": [], "missing": True}``:
+    the intake officer's review says so, and the officer writes it by hand.
+    """
     keys = [k for k in NARRATIVE_KEYS if submission.narrative.get(k, "").strip()]
-    results = engine.deidentify_many(
-        [submission.narrative[k] for k in keys], [submission.known for _ in keys]
-    )
+    results = _deidentify(programme, [submission.narrative[k] for k in keys], submission.known)
+    if any(result.missing for result in results):
+        # No reference and no time finer than the log's own: nothing that dates a reporter.
+        logger.warning("reporting.draft.incomplete")
     return {
         key: {
             "text": result.text,
@@ -105,24 +152,45 @@ def _draft(programme: Programme, submission: Submission) -> dict[str, Any]:
                 }
                 for e in result.entities
             ],
+            **({"missing": True} if result.missing else {}),
         }
         for key, result in zip(keys, results, strict=True)
     }
 
 
 def submit_report(
-    *, programme: Programme, submission: Submission, idempotency_key: str | None = None
+    *,
+    programme: Programme,
+    submission: Submission,
+    idempotency_key: str | None = None,
+    client: Client | None = None,
 ) -> tuple[Report, str]:
     """File a report and return it with its receipt (shown once to the reporter).
 
     A retried submission with the same idempotency key returns the same report and receipt
-    (for a day) instead of creating a second report.
+    (for a day) instead of creating a second report. With ``client`` (a public endpoint),
+    filing counts against that client's ceiling: ``CeilingReached`` when it is used up,
+    with nothing done.
     """
     check_submission(submission)
     if idempotency_key:
         existing = Report.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing, _replayed_receipt(existing)
+    if client is None:
+        return _file(programme, submission, idempotency_key)
+    try:
+        with CEILING.spend(client):
+            return _file(programme, submission, idempotency_key)
+    except CeilingReached:
+        if _REFUSALS.record():
+            logger.warning("reporting.submission.ceiling_refusals_high")
+        raise
+
+
+def _file(
+    programme: Programme, submission: Submission, idempotency_key: str | None
+) -> tuple[Report, str]:
     draft = _draft(programme, submission)
     receipt = receipts.new_receipt()
     narrative_key = crypto.new_data_key()

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from candour.core import client_limits
 from candour.reporting.models import Report
 from candour.reporting.schemas import NarrativeIn
 from candour.reporting.services import inbox as inbox_service
@@ -103,7 +104,10 @@ def test_files_a_report_and_answers_with_reference_and_receipt(api, programme):
     assert not report.harm_physical
     assert report.idempotency_key is None
     # The receipt opens this report's inbox; the narrative is stored only encrypted.
-    assert inbox_service.open_inbox(receipt=body["receipt"]) == report
+    assert (
+        inbox_service.open_inbox(receipt=body["receipt"], client=client_limits.Client("192.0.2.1"))
+        == report
+    )
     assert MARKER.encode() not in bytes(report.narrative)
     assert report.contact is not None
     assert "no-store" in response["Cache-Control"]
@@ -331,7 +335,9 @@ def test_the_openapi_schema_documents_the_operation(client):
     header = next(p for p in operation["parameters"] if p["in"] == "header")
     assert header["name"] == "Idempotency-Key"
     assert not header["required"]
-    assert {"type": "string", "minLength": 1, "maxLength": 100} in header["schema"]["anyOf"]
+    assert {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[ -~]+$"} in header[
+        "schema"
+    ]["anyOf"]
     components = schema["components"]["schemas"]
     assert components["ReportIn"]["properties"]["kind"]["enum"] == [
         "incident",

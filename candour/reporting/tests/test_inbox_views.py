@@ -1,5 +1,5 @@
-"""The reporter's inbox over HTTP: a receipt code opens it, the session holds only the
-report's primary key, and leaving ends access."""
+"""The reporter's inbox over HTTP: a receipt code opens it, the browser holds a sealed pass
+(no server session), and leaving ends access."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from candour.reporting import receipts
+from candour.reporting import inbox_pass, receipts
 from candour.reporting.forms.inbox import RECEIPT_REFUSED
 from candour.reporting.models import Message, Report, Status
 from candour.reporting.services import intake as intake_service
@@ -65,7 +65,7 @@ def test_a_wrong_receipt_is_refused_with_one_generic_message(client, filed):
     assert response.content.decode().startswith("<!DOCTYPE html>")
     assert "<title>Error: Go to your report inbox" in response.content.decode()
     assert summary_errors(response) == [("receipt", RECEIPT_REFUSED)]
-    assert "inbox_report" not in client.session
+    assert inbox_pass.COOKIE not in response.cookies
 
 
 @pytest.mark.parametrize("attempt", ["1234", "abcd efgh ijkl mnop", "1" * 17, "x" * 500])
@@ -87,11 +87,11 @@ def test_the_right_receipt_with_spaces_opens_the_messages(client, filed):
     report, receipt = filed
     client.get(INBOX)
     response = open_inbox(client, receipts.display(receipt))
-    assert set(client.session.keys()) == {"inbox_report"}
-    assert client.session["inbox_report"] == report.pk
-    session_cookie = response.cookies["candour_session"]
-    assert not session_cookie["expires"]
-    assert not session_cookie["max-age"]
+    assert inbox_pass.read(response.cookies[inbox_pass.COOKIE].value) == report.pk
+    assert "candour_session" not in response.cookies  # no server session at all
+    pass_cookie = response.cookies[inbox_pass.COOKIE]
+    assert not pass_cookie["expires"]
+    assert not pass_cookie["max-age"]
 
     page = client.get(MESSAGES)
     html = page.content.decode()
@@ -106,13 +106,11 @@ def test_the_right_receipt_with_spaces_opens_the_messages(client, filed):
     assert f'action="{LEAVE}"' in html
 
 
-def test_opening_the_inbox_starts_a_new_session(client, filed):
+def test_opening_the_inbox_again_gives_a_new_pass(client, filed):
     _report, receipt = filed
-    client.post(INBOX, {"receipt": "0000 0000 0000 0001"})
-    client.session.save()
-    before = client.session.session_key
-    open_inbox(client, receipt)
-    assert client.session.session_key != before
+    first = open_inbox(client, receipt).cookies[inbox_pass.COOKIE].value
+    second = open_inbox(client, receipt).cookies[inbox_pass.COOKIE].value
+    assert first != second  # sealed afresh each time: one pass cannot be told from another
 
 
 def test_the_conversation_shows_questions_replies_and_feedback(client, filed, intake):
@@ -173,7 +171,7 @@ def test_leaving_the_inbox_ends_access(client, filed):
     response = client.post(LEAVE)
     assert response.status_code == 200
     assert "You have left your report inbox" in response.content.decode()
-    assert "inbox_report" not in client.session
+    assert response.cookies[inbox_pass.COOKIE].value == ""
     assert client.get(MESSAGES)["Location"] == INBOX
     reply = client.post(REPLY, {"body": "Still here?"})
     assert reply.status_code == 302
@@ -237,6 +235,6 @@ def test_signed_in_staff_are_asked_to_sign_out_first(signed_in, bob, filed):
     assert "Sign out to go to a report inbox" in page.content.decode()
     response = client.post(INBOX, {"receipt": receipt})
     assert response.status_code == 403
-    assert "inbox_report" not in client.session
+    assert inbox_pass.COOKIE not in response.cookies
     assert client.post(LEAVE).status_code == 200
     assert client.get(reverse("accounts:account")).status_code == 200  # still signed in

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 
+from candour.core import client_limits
 from candour.deidentify.types import KnownEntity
 from candour.notifications.services import run_due_jobs
 from candour.reporting.models import Report
@@ -105,7 +106,8 @@ def test_markers_never_appear_in_plaintext_and_are_gone_after_shredding(
     intake_service.release_report(user=intake, report=report, texts=released)
     intake_service.ask_reporter(user=intake, report=report, body="Which team were you in?")
     inbox_service.reply_as_reporter(
-        report=inbox_service.open_inbox(receipt=receipt), body="Assessment"
+        report=inbox_service.open_inbox(receipt=receipt, client=client_limits.Client("192.0.2.1")),
+        body="Assessment",
     )
     analysis_service.code_report(
         user=analyst,
@@ -154,4 +156,4 @@ def test_markers_never_appear_in_plaintext_and_are_gone_after_shredding(
     with pytest.raises(PermissionDenied):
         intake_service.open_contact(user=intake, report=stored, reason="After destruction")
     with pytest.raises(inbox_service.ReceiptRefused):
-        inbox_service.open_inbox(receipt=receipt)
+        inbox_service.open_inbox(receipt=receipt, client=client_limits.Client("192.0.2.1"))

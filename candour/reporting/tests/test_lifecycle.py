@@ -198,14 +198,23 @@ def test_reopening_stops_the_retention_clock_and_closing_restarts_it(
         intake_service.reopen_report(user=intake_officer, report=Report.objects.get(pk=report.pk))
 
 
-def test_a_move_on_a_stale_copy_is_refused_not_overwritten(filed, intake_officer):
+def test_a_move_on_a_stale_copy_is_checked_again_not_overwritten(filed, intake_officer):
     report, _receipt = filed
     stale = Report.objects.get(pk=report.pk)
     intake_service.close_report(user=intake_officer, report=report)
-    with pytest.raises(ValidationError, match="changed by someone else"):
+    with pytest.raises(ValidationError, match="closed, so you cannot ask"):
         intake_service.ask_reporter(user=intake_officer, report=stale, body="A question")
     assert Report.objects.get(pk=report.pk).status == S.CLOSED
     assert not report.messages.exists()
+
+
+def test_a_stale_copy_s_move_applies_to_the_state_someone_else_left(filed, intake_officer):
+    report, _receipt = filed
+    stale = Report.objects.get(pk=report.pk)  # read while "received"
+    intake_service.open_narrative(user=intake_officer, report=report, reason="Reviewing the report")
+    intake_service.ask_reporter(user=intake_officer, report=stale, body="Which team was it?")
+    assert Report.objects.get(pk=report.pk).status == S.WAITING_FOR_REPORTER
+    assert stale.status == S.WAITING_FOR_REPORTER
 
 
 def test_a_saved_review_comes_back_and_is_cleared_by_release(filed, intake_officer):

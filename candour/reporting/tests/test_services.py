@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from candour.audit.models import AuditEntry
+from candour.core.client_limits import Client
 from candour.deidentify.types import KnownEntity
 from candour.reporting import receipts
 from candour.reporting.models import Report, Status
@@ -100,31 +101,21 @@ def test_this_month_is_the_uk_month_even_when_utc_is_still_in_the_last(programme
     }
 
 
-def test_receipt_opens_the_inbox_and_guesses_are_throttled(programme, settings):
+def test_receipt_opens_the_inbox_and_guesses_slow_only_the_guesser(programme, settings):
     report, receipt = submission_service.submit_report(programme=programme, submission=submission())
-    assert (
-        inbox_service.open_inbox(receipt=" ".join(receipt[i : i + 4] for i in (0, 4, 8, 12)))
-        == report
-    )
-    settings.CANDOUR_RECEIPT_MAX_FAILURES = 3
+    guesser, reporter = Client("203.0.113.9"), Client("198.51.100.20")
+    spaced = " ".join(receipt[i : i + 4] for i in (0, 4, 8, 12))
+    assert inbox_service.open_inbox(receipt=spaced, client=reporter) == report
+    settings.CANDOUR_RECEIPT_CLIENT_FREE_FAILURES = 3
     wrong = f"{(int(receipt) + 1) % 10**16:016d}"
     for _ in range(3):
         with pytest.raises(inbox_service.ReceiptRefused):
-            inbox_service.open_inbox(receipt=wrong)
-    with pytest.raises(inbox_service.ReceiptRefused):
-        inbox_service.open_inbox(receipt="not a receipt")
-
-
-def test_global_limit_refuses_even_the_right_receipt(programme, settings):
-    settings.CANDOUR_RECEIPT_GLOBAL_MAX_FAILURES_PER_MINUTE = 5
-    _report, receipt = submission_service.submit_report(
-        programme=programme, submission=submission()
-    )
-    for i in range(5):
-        with pytest.raises(inbox_service.ReceiptRefused):
-            inbox_service.open_inbox(receipt=f"{i:016d}")
-    with pytest.raises(inbox_service.ReceiptRefused):
-        inbox_service.open_inbox(receipt=receipt)
+            inbox_service.open_inbox(receipt=wrong, client=guesser)
+    with pytest.raises(inbox_service.TryLater):
+        inbox_service.open_inbox(receipt="not a receipt", client=guesser)
+    with pytest.raises(inbox_service.TryLater):
+        inbox_service.open_inbox(receipt=receipt, client=guesser)
+    assert inbox_service.open_inbox(receipt=receipt, client=reporter) == report
 
 
 def test_question_reply_feedback_and_statuses(programme, intake):
@@ -233,6 +224,6 @@ def test_crypto_shredding_after_retention(programme, intake):
     assert report.released == {"what_happened": "Released."}
     assert not report.messages.exists()
     with pytest.raises(inbox_service.ReceiptRefused):
-        inbox_service.open_inbox(receipt=receipt)
+        inbox_service.open_inbox(receipt=receipt, client=Client("198.51.100.20"))
     with pytest.raises(PermissionDenied):
         intake_service.open_narrative(user=intake, report=report, reason="Trying after shredding")

@@ -1,12 +1,14 @@
-"""The reporter's inbox: a receipt code opens it; the session then holds only the report's
-primary key, until the reporter leaves or closes the browser.
+"""The reporter's inbox: a receipt code opens it; the reporter's browser then holds a sealed
+inbox pass (``reporting.inbox_pass``), until they leave or close the browser. The server
+keeps no session for a reporter: no row, no expiry time (ADR 0016).
 
-A signed-in member of staff is asked to sign out first, so that no session ever holds both
-a user account and a report.
+A signed-in member of staff is asked to sign out first, so that no browser ever holds a
+staff session and an inbox pass that both work.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -15,22 +17,40 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from candour.core.access import public
-from candour.reporting import selectors
+from candour.core.client_limits import client_of, describe_wait
+from candour.reporting import inbox_pass, selectors
 from candour.reporting.forms.inbox import RECEIPT_REFUSED, ReceiptForm, ReplyForm
 from candour.reporting.lifecycle import REPORTER_VIEW
 from candour.reporting.models import Message, Report
 from candour.reporting.services import conversation
 from candour.reporting.services import inbox as inbox_service
 
-SESSION_KEY = "inbox_report"
-
 
 def _inbox_report(request: HttpRequest) -> Report | None:
-    """The report this session's receipt opened, while it can still be opened."""
-    pk = request.session.get(SESSION_KEY)
-    if not isinstance(pk, int):
+    """The report this browser's pass opens, while its receipt can still open it."""
+    if request.user.is_authenticated:
         return None
-    return selectors.find_inbox_report(pk=pk)
+    pk = inbox_pass.read(request.COOKIES.get(inbox_pass.COOKIE, ""))
+    return None if pk is None else selectors.find_inbox_report(pk=pk)
+
+
+def _give_pass(response: HttpResponse, report: Report) -> HttpResponse:
+    """A browser-session cookie (no expiry date: it ends when the browser closes), issued
+    once when the receipt opens the inbox: the pass's own end is not moved by activity."""
+    response.set_cookie(
+        inbox_pass.COOKIE,
+        inbox_pass.issue(report_pk=report.pk),
+        path=inbox_pass.COOKIE_PATH,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
+
+
+def _take_pass(response: HttpResponse) -> HttpResponse:
+    response.delete_cookie(inbox_pass.COOKIE, path=inbox_pass.COOKIE_PATH, samesite="Strict")
+    return response
 
 
 def _signed_in(request: HttpRequest, status: int = 200) -> HttpResponse:
@@ -45,16 +65,32 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "reporting/inbox/open.html", {"form": ReceiptForm()})
     form = ReceiptForm(request.POST)
+    wait = 0
     if form.is_valid():
         try:
-            report = inbox_service.open_inbox(receipt=form.cleaned_data["receipt"])
+            report = inbox_service.open_inbox(
+                receipt=form.cleaned_data["receipt"], client=client_of(request)
+            )
         except inbox_service.ReceiptRefused:
             form.add_error("receipt", RECEIPT_REFUSED)
+        except inbox_service.TryLater as later:
+            wait = later.seconds
+            form.add_error("receipt", _try_later_message(wait))
         else:
-            request.session.cycle_key()
-            request.session[SESSION_KEY] = report.pk
-            return redirect("reporting:inbox_messages")
-    return render(request, "reporting/inbox/open.html", {"form": form}, status=400)
+            return _give_pass(redirect("reporting:inbox_messages"), report)
+    response = render(
+        request, "reporting/inbox/open.html", {"form": form}, status=429 if wait else 400
+    )
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
+
+
+def _try_later_message(seconds: int) -> str:
+    return (
+        "You have entered too many receipt codes that were not recognised. "
+        f"Wait {describe_wait(seconds)}, then try again."
+    )
 
 
 def _messages_page(
@@ -107,11 +143,8 @@ def inbox_reply(request: HttpRequest) -> HttpResponse:
 @public
 @require_POST
 def inbox_leave(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:  # never sign staff out from here
-        request.session.pop(SESSION_KEY, None)
-    else:
-        request.session.flush()
-    return render(request, "reporting/inbox/left.html")
+    """Delete the pass (a signed-in member of staff stays signed in)."""
+    return _take_pass(render(request, "reporting/inbox/left.html"))
 
 
 urlpatterns = [

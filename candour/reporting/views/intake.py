@@ -126,8 +126,11 @@ def _render_review(
                 "draft": draft["text"],
                 "entities": present.entity_rows(original, draft["entities"]),
                 "field": form[key],
+                # The engine ran out of time (or failed) on this answer (ADR 0014).
+                "missing": bool(draft.get("missing")),
             }
         )
+    missing = [section for section in sections if section["missing"]]
     return render(
         request,
         "reporting/intake/review.html",
@@ -136,6 +139,8 @@ def _render_review(
             "form": form,
             "sections": sections,
             "has_review_draft": opened.get("review") is not None,
+            "missing_sections": missing,
+            "all_missing": bool(missing) and len(missing) == len(sections),
         },
         status=status,
     )

@@ -17,6 +17,8 @@ from django.urls import path, register_converter, reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from candour.core.access import public
+from candour.core.ceilings import CeilingReached
+from candour.core.client_limits import client_of, describe_wait
 from candour.reporting import presenters, receipts, selectors
 from candour.reporting.forms import report as questions
 from candour.reporting.forms.report import (
@@ -188,7 +190,10 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
             programme=programme,
             submission=form.submission(),
             idempotency_key=form.cleaned_data["idempotency_key"],
+            client=client_of(request),
         )
+    except CeilingReached as refusal:
+        return _not_sent(request, programme, form, refusal)
     except submission.ReplayExpired:
         return render(request, "reporting/report/already_received.html", {"programme": programme})
     except ValidationError as exc:  # the year turned between the two pages, say
@@ -196,6 +201,22 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
         return _first_problem(request, programme, form)
     context = {"programme": programme, "report": report, "receipt": receipts.display(receipt)}
     return render(request, "reporting/report/received.html", context)
+
+
+def _not_sent(
+    request: HttpRequest, programme: Programme, form: ReportForm, refusal: CeilingReached
+) -> HttpResponse:
+    """Too many reports from this client just now: nothing was filed, and the page holds the
+    answers (and the same idempotency key) to send again after the wait."""
+    context = {
+        "programme": programme,
+        "carried": form.carried(),
+        "idempotency_key": form.cleaned_data["idempotency_key"],
+        "wait": describe_wait(refusal.retry_after),
+    }
+    response = render(request, "reporting/report/not_sent.html", context, status=429)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 urlpatterns = [

@@ -1,7 +1,9 @@
-// The timeout warning (GOV.UK pattern): a modal <dialog> that opens shortly before the idle
-// sign-out, counts down, and lets the user stay signed in. The server's idle clock is the
-// truth: the module asks it before warning and before leaving, since another tab may have
-// kept the session alive. Without JavaScript the <dialog> stays closed.
+// The timeout warning (GOV.UK pattern): a modal <dialog> that opens shortly before the
+// sign-out, counts down, and lets the user stay signed in. The server's clock is the truth:
+// the module asks it before warning and before leaving, since another tab may have kept the
+// session alive. Near the session's absolute limit (8 hours from sign-in) staying cannot
+// help: the dialog then says so and offers "Continue", which closes it until the end.
+// Without JavaScript the <dialog> stays closed.
 
 const TICK_MS = 1000
 
@@ -28,8 +30,12 @@ export class TimeoutWarning {
     this.warningMs = Number(data.warningSeconds) * 1000
     this.keepAliveUrl = data.keepAliveUrl
     this.signedOutUrl = data.signedOutUrl
+    this.canStay = data.canStay !== 'false'
     this.countdown = dialog.querySelector('[data-timeout-countdown]')
     this.announcement = dialog.querySelector('[data-timeout-announcement]')
+    this.stayButton = dialog.querySelector('[data-timeout-stay]')
+    this.continueButton = dialog.querySelector('[data-timeout-continue]')
+    this.limitText = dialog.querySelector('[data-timeout-limit]')
     this.csrfToken = dialog.querySelector('input[name="csrfmiddlewaretoken"]').value
     this.warning = false
     this.busy = false
@@ -38,8 +44,11 @@ export class TimeoutWarning {
     this.ticker = null
     this.returnFocus = null
     this.lastText = ''
+    // At the absolute limit the user chose to carry on until the end: no more warnings.
+    this.dismissed = false
 
-    dialog.querySelector('[data-timeout-stay]').addEventListener('click', () => this.stay())
+    this.stayButton.addEventListener('click', () => this.stay())
+    this.continueButton.addEventListener('click', () => this.dismiss())
     // Esc means "Stay signed in". If the browser closes the dialog itself (a second Esc),
     // the close event does the same.
     dialog.addEventListener('cancel', (event) => {
@@ -59,7 +68,8 @@ export class TimeoutWarning {
   }
 
   // The seconds the server has left, or null once the session has ended; undefined if the
-  // server cannot be reached (then the local clock decides).
+  // server cannot be reached (then the local clock decides). Also learns whether staying
+  // signed in would still give more time.
   async serverRemaining () {
     try {
       const response = await fetch(this.keepAliveUrl, {
@@ -70,6 +80,7 @@ export class TimeoutWarning {
       })
       if (response.status !== 200) return null
       const body = await response.json()
+      if (typeof body.can_stay === 'boolean') this.canStay = body.can_stay
       return Number(body.seconds_remaining)
     } catch {
       return undefined
@@ -88,8 +99,14 @@ export class TimeoutWarning {
       if (seconds === null) {
         this.leave()
       } else if (seconds * 1000 > this.warningMs) {
+        this.dismissed = false
         this.close()
         this.schedule(seconds * 1000)
+      } else if (this.dismissed && !this.canStay) {
+        // Ask again at the end (and every second after, until the server has ended it).
+        this.deadline = Date.now() + seconds * 1000
+        clearTimeout(this.timer)
+        this.timer = setTimeout(() => this.check(), Math.max(1000, seconds * 1000))
       } else {
         // At 0 the server has not quite ended the session: the next tick asks again.
         this.deadline = Date.now() + seconds * 1000
@@ -101,6 +118,9 @@ export class TimeoutWarning {
   }
 
   open () {
+    this.stayButton.hidden = !this.canStay
+    this.continueButton.hidden = this.canStay
+    this.limitText.hidden = this.canStay
     if (!this.warning) {
       this.warning = true
       this.returnFocus = document.activeElement
@@ -138,7 +158,17 @@ export class TimeoutWarning {
     if (this.returnFocus && this.returnFocus.isConnected) this.returnFocus.focus()
   }
 
+  // "Continue" at the absolute limit: close the warning and let the time run out.
+  dismiss () {
+    this.dismissed = true
+    this.close()
+    const remaining = Math.max(0, this.deadline - Date.now())
+    clearTimeout(this.timer)
+    this.timer = setTimeout(() => this.check(), Math.max(1000, remaining))
+  }
+
   async stay () {
+    if (!this.canStay) return this.dismiss()
     if (this.staying) return
     this.staying = true
     try {
@@ -151,7 +181,9 @@ export class TimeoutWarning {
       })
       if (response.status === 204) {
         this.close()
+        // A fresh idle period, unless the absolute limit comes first: the server says.
         this.schedule(this.idleMs)
+        this.check()
       } else {
         this.leave()
       }

@@ -27,6 +27,7 @@ from candour.flags import identifiers, uploads
 from candour.flags.models import CareSetting, Upload
 from candour.flags.services import lookups as lookups_service
 from candour.flags.services import upload as upload_service
+from candour.notifications.services import run_due_jobs
 
 pytestmark = pytest.mark.browser
 
@@ -96,6 +97,10 @@ def test_upload_pages_errors_and_a_resend(page, watcher, as_manager):
     choose_file(page, csv_bytes(line(), line(SISTER)))
     page.get_by_label("Sequence number").fill("1")
     submit(page, "Upload and apply", status=200)
+    check(page, "Upload 1")
+    expect(page.get_by_text("This file is being applied.")).to_be_visible()
+    assert run_due_jobs() >= 1  # the worker applies it (ADR 0015)
+    page.get_by_role("link", name="Refresh this page").click()
     check(page, "Upload 1")
     expect(page.get_by_text("Every line was applied.")).to_be_visible()
 

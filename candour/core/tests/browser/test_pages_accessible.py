@@ -26,6 +26,7 @@ from candour.core.tests.browser.conftest import (
     axe_violations,
     visit,
 )
+from conftest import current_code
 
 pytestmark = pytest.mark.browser
 
@@ -91,14 +92,36 @@ def test_sign_in_page_after_wrong_credentials(axe_page, bob):
     assert_accessible(axe_page)
 
 
-def test_sign_in_page_when_locked(axe_page, bob, settings):
-    settings.CANDOUR_SIGN_IN_MAX_FAILURES = 1
+def test_sign_in_page_when_this_client_must_wait(axe_page, bob, settings):
+    settings.CANDOUR_SIGN_IN_CLIENT_FREE_FAILURES = 1
+    visit(axe_page, "/sign-in")
+    for status in (401, 429):
+        axe_page.get_by_label("Email address").fill(bob.email)
+        axe_page.get_by_label("Password").fill("not-the-password")
+        submit(axe_page, "Continue", status=status)
+    assert summary_errors(axe_page)[0].startswith(
+        "There have been too many attempts to sign in from here. Wait 2 seconds"
+    )
+    assert_accessible(axe_page)
+
+
+def test_sign_in_page_asking_for_the_code_with_the_password(axe_page, bob, settings):
+    settings.CANDOUR_SIGN_IN_STEP_UP_AFTER = 1
     visit(axe_page, "/sign-in")
     axe_page.get_by_label("Email address").fill(bob.email)
     axe_page.get_by_label("Password").fill("not-the-password")
-    submit(axe_page, "Continue", status=429)
-    assert summary_errors(axe_page)[0].startswith("There have been too many attempts")
+    submit(axe_page, "Continue", status=401)
+    axe_page.get_by_label("Password").fill(PASSWORD)
+    submit(axe_page, "Continue", status=401)
+    assert_heading(axe_page, "Sign in to candour")
+    expect(axe_page.locator(SUMMARY)).to_have_count(0)
+    expect(axe_page.locator(".govuk-inset-text")).to_contain_text("wrong attempts")
+    expect(axe_page.get_by_label("Email address")).to_have_value(bob.email)
     assert_accessible(axe_page)
+    axe_page.get_by_label("Password").fill(PASSWORD)
+    axe_page.get_by_label("Security code").fill(current_code(bob))
+    submit(axe_page, "Continue", status=200)
+    expect(axe_page).not_to_have_url(re.compile(r"/sign-in"))
 
 
 @pytest.mark.parametrize(

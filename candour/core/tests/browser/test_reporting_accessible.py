@@ -513,6 +513,29 @@ def test_inbox_pages_and_their_errors(page, watcher, programme):
     watcher.assert_clean()
 
 
+def test_inbox_page_when_this_browser_must_wait(page, watcher, programme, settings):
+    """Too many wrong receipts from one place: that client waits, with a clear error."""
+    settings.CANDOUR_RECEIPT_CLIENT_FREE_FAILURES = 1
+    _report, receipt = submission_service.submit_report(
+        programme=programme, submission=submission()
+    )
+    wrong = "1111 1111 1111 1111" if receipt != "1" * 16 else "2222 2222 2222 2222"
+    visit(page, "/inbox")
+    page.get_by_label("Receipt code").fill(wrong)
+    submit(page, "Continue", status=400)
+    page.get_by_label("Receipt code").fill(receipt)
+    submit(page, "Continue", status=429)
+    assert_error_state(
+        page,
+        [
+            "You have entered too many receipt codes that were not recognised. "
+            "Wait 2 seconds, then try again."
+        ],
+    )
+    check(page, "Go to your report inbox")
+    watcher.assert_clean()
+
+
 def test_inbox_with_question_reply_and_feedback(page, watcher, programme, officer):
     report, receipt = submission_service.submit_report(programme=programme, submission=submission())
     intake_service.ask_reporter(user=officer, report=report, body="Which team was the visit with?")

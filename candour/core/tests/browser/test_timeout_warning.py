@@ -9,6 +9,7 @@ is moved by ageing the session, so the two agree without waiting.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from django.conf import settings
@@ -170,3 +171,37 @@ def test_without_javascript_nothing_changes(browser, live_server, bob):
         expect(page.get_by_role("button", name="Stay signed in")).to_be_hidden()
     finally:
         context.close()
+
+
+def _end_session_in(session_key: str, seconds: int) -> None:
+    """Move the session's absolute end to ``seconds`` from now, as if signed in long ago."""
+    session = SessionStore(session_key=session_key)
+    assert session.load()
+    session["ends_at"] = int(time.time()) + seconds
+    session["last_seen"] = int(time.time())
+    session.save()
+
+
+def test_near_the_session_limit_the_warning_says_why_and_lets_the_time_run_out(
+    axe_page, sign_in_as, bob
+):
+    key = sign_in_as(bob)
+    axe_page.clock.install()
+    visit(axe_page, "/account", heading="Your account")
+    _end_session_in(key, 110)
+    axe_page.clock.fast_forward((_timeout() - 120) * 1000)
+    dialog = axe_page.locator(DIALOG)
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("the longest a session can last")
+    expect(dialog.get_by_role("button", name="Stay signed in")).to_be_hidden()
+    expect(dialog).to_be_focused()
+    assert_accessible(axe_page)
+    dialog.get_by_role("button", name="Continue").click()
+    expect(dialog).to_be_hidden()
+    _end_session_in(key, -1)
+    axe_page.clock.fast_forward(111_000)
+    expect(axe_page).to_have_url(re.compile(r"/signed-out$"))
+    expect(axe_page.locator("main")).to_contain_text(
+        "you had been signed in for 8 hours, the longest a session can last"
+    )
+    assert_accessible(axe_page)
