@@ -14,6 +14,7 @@ AREAS: Final[dict[str, str]] = {
     "accounts": "Sign-in and user accounts",
     "reporting": "Confidential reporting",
     "flags": "Child protection flags",
+    "learning": "Learning from reports",
     "demo": "Demonstration data",
 }
 OTHER_AREA: Final = "Other"
@@ -60,6 +61,24 @@ DESCRIPTIONS: Final[dict[str, str]] = {
     "reporting.disclosure.approved": "Approved disclosing a reporter's identity",
     "reporting.disclosure.refused": "Refused to disclose a reporter's identity",
     "reporting.programme.updated": "Changed the reporting programme's settings",
+    # Learning from reports
+    "learning.sharing.changed": "Changed whether released reports are shared nationally",
+    "learning.search.saved": "Saved a search of released reports",
+    "learning.search.deleted": "Deleted a saved search",
+    "learning.double_coding.second_coded": "Coded a released report a second time, blind",
+    "learning.double_coding.reconciled": "Kept one agreed coding of a report coded twice",
+    "learning.double_coding.share_changed": "Changed the share of released reports coded twice",
+    "learning.traps.discovered": "Looked for error traps in released reports",
+    "learning.traps.requested": "Asked for error traps to be looked for now",
+    "learning.trap.confirmed": "Confirmed a candidate as a named error trap",
+    "learning.trap.described": "Changed an error trap's name or description",
+    "learning.trap.dismiss": "Dismissed a candidate error trap",
+    "learning.trap.monitor": "Started monitoring an error trap",
+    "learning.trap.resume": "Stopped monitoring an error trap",
+    "learning.trap.close": "Closed an error trap",
+    "learning.trap.reopen": "Reopened an error trap",
+    "learning.trap.report_linked": "Linked a released report to an error trap",
+    "learning.trap.report_unlinked": "Took a released report out of an error trap",
     "reporting.receipt_guessing_suspected": (
         "Many wrong receipts were tried: someone may be guessing them"
     ),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/", include("candour.audit.urls")),
     path("", include("candour.reporting.urls")),
     path("", include("candour.flags.urls")),
+    path("", include("candour.learning.urls")),
     path("fhir/", include("candour.flags.fhir_urls")),
     path("api/v1/", api_urls()),
 ]

@@ -46,6 +46,7 @@ PURPOSES: dict[str, Purpose] = {
     "flags.fhir-flag-id": Purpose("stable", "namespace of the name-based UUIDs of FHIR Flags"),
     "reporting.idempotency": Purpose("stable", "digests of API callers' Idempotency-Keys"),
     "accounts.sign-in-throttle": Purpose("stable", "per-address sign-in failure counters"),
+    "learning.double-coding": Purpose("stable", "choosing released reports to code twice"),
     "audit.chain": Purpose("audit", "HMAC chain over the audit log"),
     "flags.identifier-ref": Purpose("audit", "digest of a child's identifier in audit entries"),
     "reporting.receipt-salt": Purpose("receipt", "system salt of receipt hashes (Argon2id)"),

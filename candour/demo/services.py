@@ -113,6 +113,7 @@ def seed() -> list[DemoAccount]:
     org = Organisation.objects.create(name=name, kind=OrganisationKind.NATIONAL_PROGRAMME)
     for role, person, local in PROGRAMME_USERS:
         _user(org, domain, local, person, role)
+    _seed_reports()
     audit.record(actor=audit.SYSTEM, action="demo.seeded")
     return demo_accounts()
 
@@ -166,6 +167,73 @@ def _seed_flags(manager: User, domain: str, ods: str) -> None:
         data="\n".join(lines).encode(),
         allow_test_range=True,
     )
+
+
+# Which demo authorities released which of the demo's recurring traps, and how they share
+# them with the national programme (region; whether national analysts see the name).
+DEMO_REPORTS = {"XLA01": ("discharge", "chronology", "transfer"), "XLA02": ("discharge",)}
+DEMO_SHARING = {"XLA01": ("north_east", False), "XLA02": ("east", True)}
+
+
+def _seed_reports() -> None:
+    """Released reports of three recurring traps, some coded, shared nationally, and a
+    first discovery run, so search and error traps have something to show."""
+    from candour.demo.reports import CODES, THEMES
+    from candour.learning.services import discovery
+    from candour.learning.services import sharing as sharing_service
+    from candour.reporting.services import analysis
+    from candour.reporting.services import intake as intake_service
+    from candour.reporting.services import submission as submission_service
+    from candour.reporting.services.submission import Submission
+
+    today = timezone.localdate()
+    for ods, themes in DEMO_REPORTS.items():
+        org = Organisation.objects.get(ods_code=ods)
+        programme = Programme.objects.get(organisation=org)
+        officer = User.objects.get(organisation=org, role=Role.INTAKE_OFFICER)
+        analyst = User.objects.get(organisation=org, role=Role.ANALYST)
+        admin = User.objects.get(organisation=org, role=Role.ADMINISTRATOR)
+        for theme in themes:
+            for n, text in enumerate(THEMES[theme]):
+                months_ago = (n * 5 + len(theme)) % 12 + 1
+                index = today.year * 12 + today.month - 1 - months_ago
+                report, _receipt = submission_service.submit_report(
+                    programme=programme,
+                    submission=Submission(
+                        kind="near_miss" if n % 3 else "incident",
+                        service_area="assessment" if n % 2 else "child_protection",
+                        occurred_month=index % 12 + 1,
+                        occurred_year=index // 12,
+                        narrative={"what_happened": text},
+                        harm="none" if n % 3 else "low",
+                        reporter_role="social_worker",
+                        confidentiality="anonymous",
+                    ),
+                )
+                intake_service.open_narrative(
+                    user=officer, report=report, reason="Demo: reviewing before release"
+                )
+                intake_service.release_report(
+                    user=officer, report=report, texts={"what_happened": text}
+                )
+                if n < 3:
+                    pattern, factor = CODES[theme]
+                    analysis.code_report(
+                        user=analyst,
+                        report=report,
+                        scie_patterns=[pattern],
+                        london_factors=[factor],
+                        detection="supervision",
+                        mitigation="",
+                        harm="none",
+                        synopsis=text,
+                    )
+        region, name_shown = DEMO_SHARING[ods]
+        sharing_service.update_sharing(
+            admin=admin, share_nationally=True, region=region, name_shown=name_shown
+        )
+    for org in Organisation.objects.exclude(kind=OrganisationKind.NHS):
+        discovery.run_discovery(organisation=org)
 
 
 def demo_flag_numbers() -> list[str]:

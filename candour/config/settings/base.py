@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "candour.deidentify",
     "candour.reporting",
     "candour.flags",
+    "candour.learning",
 ]
 
 MIDDLEWARE = [
@@ -335,6 +336,10 @@ CANDOUR_RECEIPT_CLIENT_MAX_DELAY_SECONDS = env_int(
 CANDOUR_RECEIPT_ALERT_FAILURES_PER_MINUTE = env_int(
     "CANDOUR_RECEIPT_ALERT_FAILURES_PER_MINUTE", 100, minimum=1
 )
+
+# Per cent of released reports coded a second time, blind, where an authority's
+# administrator has not chosen (issue 11).
+CANDOUR_DOUBLE_CODING_DEFAULT_SHARE = env_int("CANDOUR_DOUBLE_CODING_DEFAULT_SHARE", 10)
 
 # De-identification under load, and the ceiling on filing reports (issue 10, ADR 0014).
 # Seconds the automatic draft of one report may take; an answer it has not finished by then

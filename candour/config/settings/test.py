@@ -40,3 +40,7 @@ CANDOUR_FLAGS_WEBHOOK_ALLOW_LOOPBACK = True  # the tests' webhook receivers are 
 # elsewhere every test's reports come from one client and must not meet it.
 CANDOUR_REPORT_CLIENT_BURST_SECONDS = 1_000_000
 CANDOUR_REPORT_CLIENT_SECONDS_PER_HOUR = 1_000_000
+# Report references are random, so the default share of double coding (10%) would pick a
+# random tenth of every test's reports and hide their coding from other analysts: tests
+# that want double coding set the share themselves.
+CANDOUR_DOUBLE_CODING_DEFAULT_SHARE = 0

@@ -73,6 +73,20 @@ EXPECTED: dict[str, object] = {
     "reporting:intake_disclosure_decide": INTAKE,
     "reporting:analysis_list": ANALYST,
     "reporting:analysis_report": ANALYST,
+    "learning:search": ANALYST,
+    "learning:report": ANALYST,
+    "learning:saved": ANALYST,
+    "learning:save_search": ANALYST,
+    "learning:saved_one": ANALYST,
+    "learning:sharing": ADMIN,
+    "learning:traps": ANALYST,
+    "learning:trap": ANALYST,
+    "learning:double_coding_list": ANALYST,
+    "learning:double_coding_second": ANALYST,
+    "learning:double_coding_reconcile": ANALYST,
+    # Agreement figures are aggregates: leaders may see them, never a report or a coding.
+    "learning:double_coding_agreement": frozenset({Role.ANALYST, Role.LEADER}),
+    "learning:double_coding_settings": ADMIN,
     # Child protection flags: local authorities' flag managers, health users, administrators.
     "flags:uploads": FLAG_MANAGER,
     "flags:new_upload": FLAG_MANAGER,
@@ -123,7 +137,12 @@ def _route_names() -> dict[str, object]:
             names[f"api:{pattern.name}"] = callback
             continue
         namespace = MODULE_NAMESPACES.get(module) or next(
-            (app for app in ("reporting", "flags") if module.startswith(f"candour.{app}.")), None
+            (
+                app
+                for app in ("reporting", "flags", "learning")
+                if module.startswith(f"candour.{app}.")
+            ),
+            None,
         )
         names[f"{namespace}:{pattern.name}"] = callback
     return names
@@ -183,12 +202,22 @@ def _url(name: str, bob, reference: str) -> str:
         "flags:acknowledge",
         "flags:review_alert",
         "flags:revoke_client",
+        "learning:saved_one",
+        "learning:trap",
     }:
         kwargs = {"reference": "00000000-0000-4000-8000-000000000000"}
-    elif name.startswith(("reporting:intake_", "reporting:analysis_")) and name not in {
-        "reporting:intake_queue",
-        "reporting:analysis_list",
-    }:
+    elif name in {
+        "learning:report",
+        "learning:double_coding_second",
+        "learning:double_coding_reconcile",
+    } or (
+        name.startswith(("reporting:intake_", "reporting:analysis_"))
+        and name
+        not in {
+            "reporting:intake_queue",
+            "reporting:analysis_list",
+        }
+    ):
         kwargs = {"reference": reference}
     return reverse(name, kwargs=kwargs)
 

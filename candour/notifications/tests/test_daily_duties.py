@@ -18,6 +18,7 @@ DUTIES = {
     "reporting.intake_digest",
     "flags.retention",
     "accounts.clear_sessions",
+    "learning.discover_error_traps",
 }
 NIGHT = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # the UK's spring-forward day
 

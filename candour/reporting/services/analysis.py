@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from candour.accounts.models import Role, User
 from candour.audit import services as audit
+from candour.reporting import signals
 from candour.reporting.models import Coding, Report
 from candour.reporting.vocabulary import Detection, Harm, LondonFactor, SciePattern
 
@@ -29,6 +30,32 @@ def _check_codes(
         errors["harm"] = "Select the harm"
     if errors:
         raise ValidationError(errors)
+
+
+def clean_coding(
+    *,
+    scie_patterns: list[str],
+    london_factors: list[str],
+    detection: str,
+    mitigation: str,
+    harm: str,
+    synopsis: str,
+) -> dict[str, object]:
+    """A coding as ``code_report`` stores it (codes in the vocabulary's order, text trimmed),
+    or ValidationError; for codings kept elsewhere (learning's blind second codings)."""
+    _check_codes(
+        scie_patterns=scie_patterns, london_factors=london_factors, detection=detection, harm=harm
+    )
+    if not synopsis.strip():
+        raise ValidationError({"synopsis": "Enter a synopsis"})
+    return {
+        "scie_patterns": [v for v in SciePattern.values if v in scie_patterns],
+        "london_factors": [v for v in LondonFactor.values if v in london_factors],
+        "detection": detection,
+        "mitigation": mitigation.strip()[:SYNOPSIS_MAX],
+        "harm": harm,
+        "synopsis": synopsis.strip()[:SYNOPSIS_MAX],
+    }
 
 
 @transaction.atomic
@@ -71,4 +98,6 @@ def code_report(
         object_type="report",
         object_ref=report.reference,
     )
+    report.coding = coding
+    signals.report_coded.send(sender=Report, report=report)
     return coding

@@ -17,6 +17,7 @@ from candour.accounts.models import Role, User
 from candour.audit import services as audit
 from candour.core.lifecycle import IllegalMove
 from candour.notifications import services as outbox
+from candour.reporting import signals
 from candour.reporting.lifecycle import REPORT
 from candour.reporting.models import Message, Programme, Report, SafetyAlert
 from candour.reporting.services.conversation import add_message, check_message
@@ -131,6 +132,7 @@ def release_report(*, user: User, report: Report, texts: dict[str, str]) -> Repo
         raise _refuse(error) from None
     action = "reporting.report.release_corrected" if event == "correct_release" else None
     _audit(user, report, action or "reporting.report.released")
+    signals.report_released.send(sender=Report, report=report, first=event == "release")
     return report
 
 

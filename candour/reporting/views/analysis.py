@@ -20,7 +20,7 @@ from candour.accounts.current import current_user
 from candour.accounts.models import Role
 from candour.core.access import staff
 from candour.core.forms import add_service_errors
-from candour.reporting import selectors
+from candour.reporting import selectors, signals
 from candour.reporting.forms.staff import CodingForm
 from candour.reporting.models import Coding, Report
 from candour.reporting.services import analysis
@@ -68,11 +68,38 @@ def _coding_summary(coding: Coding) -> dict[str, Any]:
     }
 
 
+BLIND = (
+    "This report is being coded a second time, blind: its coding is shown again once the "
+    "two codings are reconciled."
+)
+
+
+def _account(report: Report) -> dict[str, Any]:
+    released = report.released or {}
+    return {
+        "report": report,
+        "kind": KIND_SHORT.get(report.kind, report.kind),
+        "occurred": f"{calendar.month_name[report.occurred_month]} {report.occurred_year}",
+        "released": [
+            (label, released[key]) for key, label in NARRATIVE_FIELDS if released.get(key)
+        ],
+    }
+
+
+def _blind_page(request: HttpRequest, report: Report) -> HttpResponse:
+    context = {**_account(report), "coding": None, "form": None, "blind": BLIND}
+    status = 409 if request.method == "POST" else 200
+    return render(request, "reporting/analysis/report.html", context, status=status)
+
+
 @staff(ANALYST)
 @require_http_methods(["GET", "POST"])
 def show_report(request: HttpRequest, reference: str) -> HttpResponse:
     user = current_user(request)
     report = selectors.get_released_for_analyst(user=user, reference=reference)
+    if signals.coding_hidden(user, report):
+        # A blind second coding is awaited: the released account only, no coding, no form.
+        return _blind_page(request, report)
     coding = _coding_of(report)
     initial: dict[str, Any] = {}
     if coding is not None:
@@ -93,14 +120,8 @@ def show_report(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, f"Coding of report {report.reference} saved")
             return redirect("reporting:analysis_report", reference=report.reference)
-    released = report.released or {}
     context = {
-        "report": report,
-        "kind": KIND_SHORT.get(report.kind, report.kind),
-        "occurred": f"{calendar.month_name[report.occurred_month]} {report.occurred_year}",
-        "released": [
-            (label, released[key]) for key, label in NARRATIVE_FIELDS if released.get(key)
-        ],
+        **_account(report),
         "coding": _coding_summary(coding) if coding is not None else None,
         "form": form,
     }

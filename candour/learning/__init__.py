@@ -1,0 +1,1 @@
+"""Learning from many released reports: search, similar reports, error traps, double coding."""

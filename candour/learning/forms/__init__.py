@@ -1,0 +1,1 @@
+"""Learning's GOV.UK forms, one module per journey: ``search``, ``sharing``."""

@@ -1,0 +1,162 @@
+"""Full-text search over released, de-identified reports, on SQLite (FTS5) and PostgreSQL
+(tsvector with a GIN index), read from the same parsed query (``learning.query``).
+
+Results are ranked (BM25 on SQLite, ``ts_rank`` on PostgreSQL: higher ``score`` is better),
+newest first among equals, or newest first when only filters are given. Snippets are built
+for one page of results at a time.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, FloatField, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from candour.accounts.models import User
+from candour.learning.models.search import IndexedReport
+from candour.learning.query import Query, Term, fts5
+from candour.learning.selectors.pool import visible_reports
+from candour.learning.services.index import MARK_END, MARK_START, SEARCH_CONFIG
+
+SNIPPET_WORDS = 24
+PLAIN_SNIPPET_CHARACTERS = 240
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str = ""
+    service_area: str = ""
+    harm: str = ""
+    scie_pattern: str = ""
+    london_factor: str = ""
+    detection: str = ""
+    occurred_from: int | None = None  # year * 100 + month
+    occurred_to: int | None = None
+    authority: str = ""  # national analysts: "org:<reference>" or "region:<code>"
+
+
+def _filtered(reports: QuerySet[IndexedReport], filters: Filters) -> QuerySet[IndexedReport]:
+    for field in ("kind", "service_area", "harm", "detection"):
+        value = getattr(filters, field)
+        if value:
+            reports = reports.filter(**{field: value})
+    if filters.scie_pattern:
+        reports = reports.filter(codes__contains=f" scie:{filters.scie_pattern} ")
+    if filters.london_factor:
+        reports = reports.filter(codes__contains=f" london:{filters.london_factor} ")
+    if filters.occurred_from is not None:
+        reports = reports.filter(occurred__gte=filters.occurred_from)
+    if filters.occurred_to is not None:
+        reports = reports.filter(occurred__lte=filters.occurred_to)
+    kind, _, value = filters.authority.partition(":")
+    if kind == "org":
+        reports = reports.filter(
+            organisation__reference=value, organisation__learning_sharing__name_shown=True
+        )
+    elif kind == "region":
+        reports = reports.filter(organisation__learning_sharing__region=value)
+    return reports
+
+
+def _postgres_query(query: Query) -> SearchQuery:
+    def one(term: Term) -> SearchQuery:
+        kind = "phrase" if term.is_phrase else "plain"
+        return SearchQuery(term.text, search_type=kind, config=SEARCH_CONFIG)
+
+    included = functools.reduce(
+        operator.and_,
+        (functools.reduce(operator.or_, (one(t) for t in clause)) for clause in query.clauses),
+    )
+    for term in query.excluded:
+        included = included & ~one(term)
+    return included
+
+
+def _matching(reports: QuerySet[IndexedReport], query: Query) -> QuerySet[IndexedReport]:
+    if connection.vendor == "postgresql":
+        wanted = _postgres_query(query)
+        return reports.filter(vector=wanted).annotate(score=SearchRank(F("vector"), wanted))
+    expression = fts5(query)
+    table = IndexedReport._meta.db_table
+    return reports.filter(
+        pk__in=RawSQL("SELECT rowid FROM learning_fts WHERE learning_fts MATCH %s", [expression])
+    ).annotate(
+        # bm25 is lower for better matches. The table name is the model's own.
+        score=RawSQL(  # noqa: S611 - parameters only
+            "SELECT -bm25(learning_fts) FROM learning_fts"  # noqa: S608
+            f" WHERE learning_fts MATCH %s AND rowid = {table}.report_id",
+            [expression],
+            output_field=FloatField(),
+        )
+    )
+
+
+def search(*, user: User, query: Query | None, filters: Filters) -> QuerySet[IndexedReport]:
+    """The released reports this user may read that match, best first."""
+    reports = _filtered(visible_reports(user=user), filters)
+    if query is None:
+        return reports.annotate(score=Value(0.0, output_field=FloatField())).order_by(
+            "-released_on", "reference"
+        )
+    return _matching(reports, query).order_by("-score", "-released_on", "reference")
+
+
+def matches(*, user: User, query: Query | None, filters: Filters, report_id: int) -> bool:
+    """Whether one report matches: for saved searches, when a report is released."""
+    return search(user=user, query=query, filters=filters).filter(pk=report_id).exists()
+
+
+def _marked(text: str) -> SafeString:
+    """HTML-escape the text, then turn the match marks into <mark>."""
+    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return mark_safe(html)  # noqa: S308 - escaped above; only our own marks become tags
+
+
+def _plain(indexed: IndexedReport) -> SafeString:
+    text = indexed.synopsis or indexed.body
+    if len(text) > PLAIN_SNIPPET_CHARACTERS:
+        text = text[:PLAIN_SNIPPET_CHARACTERS].rsplit(" ", 1)[0] + " …"
+    return _marked(text)
+
+
+def snippets(*, page: list[IndexedReport], query: Query | None) -> dict[int, SafeString]:
+    """A highlighted extract of each report on the page, by report id."""
+    ids = [indexed.pk for indexed in page]
+    found: dict[int, str] = {}
+    if query is not None and ids:
+        if connection.vendor == "postgresql":
+            headlines = IndexedReport.objects.filter(pk__in=ids).annotate(
+                headline=SearchHeadline(
+                    "body",
+                    _postgres_query(query),
+                    config=SEARCH_CONFIG,
+                    start_sel=MARK_START,
+                    stop_sel=MARK_END,
+                    max_words=SNIPPET_WORDS,
+                    min_words=SNIPPET_WORDS // 2,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                )
+            )
+            found = {row.pk: row.headline for row in headlines}
+        else:
+            placeholders = ", ".join(["%s"] * len(ids))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT rowid, snippet(learning_fts, 0, %s, %s, ' … ', %s)"  # noqa: S608
+                    " FROM learning_fts WHERE learning_fts MATCH %s"
+                    f" AND rowid IN ({placeholders})",
+                    [MARK_START, MARK_END, SNIPPET_WORDS, fts5(query), *ids],
+                )
+                found = dict(cursor.fetchall())
+    return {
+        indexed.pk: _marked(found[indexed.pk]) if found.get(indexed.pk) else _plain(indexed)
+        for indexed in page
+    }

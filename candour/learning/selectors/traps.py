@@ -1,0 +1,85 @@
+"""Error traps an analyst's organisation found, one trap with its members, and what the
+daily run needs. Another organisation's trap is not found (404)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from candour.accounts.models import Organisation, OrganisationKind, Role, User
+from candour.learning.models.search import IndexedReport
+from candour.learning.models.traps import DiscoveryRun, ErrorTrap, Membership, TrapStatus
+
+
+def find_last_run(*, organisation: Organisation) -> DiscoveryRun | None:
+    return DiscoveryRun.objects.filter(organisation=organisation).order_by("-pk").first()
+
+
+def list_traps(*, user: User) -> tuple[list[ErrorTrap], list[ErrorTrap]]:
+    """(named traps: confirmed, monitoring, closed; candidates of the last run, largest
+    first). Candidates earlier runs found but the last did not are not listed."""
+    if user.role != Role.ANALYST:
+        return [], []
+    traps = ErrorTrap.objects.filter(organisation=user.organisation)
+    named = list(traps.exclude(status=TrapStatus.CANDIDATE).order_by("status", "number"))
+    last = find_last_run(organisation=user.organisation)
+    candidates = (
+        list(
+            traps.filter(status=TrapStatus.CANDIDATE, last_run=last, size__gt=0).order_by(
+                "-size", "number"
+            )
+        )
+        if last is not None
+        else []
+    )
+    return named, candidates
+
+
+def get_trap(*, user: User, reference: UUID) -> ErrorTrap:
+    trap = ErrorTrap.objects.filter(organisation=user.organisation, reference=reference).first()
+    if trap is None or user.role != Role.ANALYST:
+        raise Http404
+    return trap
+
+
+def list_members(*, trap: ErrorTrap) -> QuerySet[Membership]:
+    return (
+        trap.memberships.exclude(state=Membership.State.EXCLUDED)
+        .select_related("report")
+        .order_by("report__reference")
+    )
+
+
+def get_membership(*, trap: ErrorTrap, report_reference: str) -> Membership:
+    membership = trap.memberships.filter(report__reference=report_reference).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def synopses(*, references: list[str]) -> dict[str, str]:
+    """What to show of a trap's representative reports: the analyst's synopsis, or the
+    start of the released account."""
+    rows = IndexedReport.objects.filter(reference__in=references).only(
+        "reference", "synopsis", "body"
+    )
+    return {row.reference: row.synopsis or row.body[:300] for row in rows}
+
+
+def list_organisations_with_analysts() -> QuerySet[Organisation]:
+    """Organisations whose analysts look for traps: authorities and the national programme."""
+    return (
+        Organisation.objects.filter(
+            kind__in=[OrganisationKind.LOCAL_AUTHORITY, OrganisationKind.NATIONAL_PROGRAMME],
+            users__role=Role.ANALYST,
+            users__is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def find_organisation(*, reference: str) -> Organisation | None:
+    return Organisation.objects.filter(reference=reference).first()

@@ -1,0 +1,100 @@
+"""The search copy of each released report, kept in step with the report.
+
+Called (through ``reporting.signals``) inside the transaction that releases, corrects or
+codes a report, so search never shows a report that is not released, nor misses one that is.
+Only released, de-identified text and the analyst's codes are copied (ADR 0019).
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection
+
+from candour.learning.models.search import IndexedReport
+from candour.notifications import services as outbox
+from candour.reporting import signals
+from candour.reporting.models import Coding, Report
+from candour.reporting.vocabulary import NARRATIVE_KEYS
+
+# Marks around matched words in snippets; text never holds them (control characters are
+# refused at the edge, and stripped here too), so after HTML-escaping they become <mark>.
+MARK_START = "\x02"
+MARK_END = "\x03"
+SEARCH_CONFIG = "english"
+
+
+def _clean(text: str) -> str:
+    return text.replace(MARK_START, " ").replace(MARK_END, " ")
+
+
+def _coding(report: Report) -> Coding | None:
+    """The coding search may show: none while a blind second coding is awaited."""
+    if signals.coding_hidden(None, report):
+        return None
+    return getattr(report, "coding", None)
+
+
+def _codes(coding: Coding | None) -> str:
+    if coding is None:
+        return ""
+    tokens = [f"scie:{v}" for v in coding.scie_patterns]
+    tokens += [f"london:{v}" for v in coding.london_factors]
+    return " " + " ".join(tokens) + " " if tokens else ""
+
+
+def index_report(report: Report) -> IndexedReport | None:
+    """Write the report's search copy (or remove it if the report is not released)."""
+    if report.released is None:
+        remove_report(report)
+        return None
+    coding = _coding(report)
+    synopsis = _clean(coding.synopsis) if coding is not None else ""
+    released = report.released
+    parts = [_clean(str(released[key])) for key in NARRATIVE_KEYS if released.get(key)]
+    body = "\n\n".join([synopsis, *parts] if synopsis else parts)
+    assert report.released_on is not None  # noqa: S101 - released reports have a date
+    indexed, _ = IndexedReport.objects.update_or_create(
+        report=report,
+        defaults={
+            "organisation_id": report.organisation_id,
+            "reference": report.reference,
+            "body": body,
+            "synopsis": synopsis,
+            "kind": report.kind,
+            "service_area": report.service_area,
+            "harm": coding.harm if coding is not None else report.harm,
+            "detection": coding.detection if coding is not None else "",
+            "codes": _codes(coding),
+            "occurred": report.occurred_year * 100 + report.occurred_month,
+            "released_on": report.released_on,
+        },
+    )
+    if connection.vendor == "postgresql":
+        IndexedReport.objects.filter(pk=report.pk).update(
+            vector=SearchVector("body", config=SEARCH_CONFIG)
+        )
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM learning_fts WHERE rowid = %s", [report.pk])
+            cursor.execute(
+                "INSERT INTO learning_fts (rowid, body) VALUES (%s, %s)", [report.pk, body]
+            )
+    return indexed
+
+
+def remove_report(report: Report) -> None:
+    IndexedReport.objects.filter(pk=report.pk).delete()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM learning_fts WHERE rowid = %s", [report.pk])
+
+
+def on_released(report: Report, *, first: bool) -> None:
+    """Index a released report; a first release is also checked against saved searches."""
+    index_report(report)
+    if first:
+        outbox.enqueue(
+            kind="learning.match_saved_searches",
+            payload={"report": report.reference},
+            idempotency_key=f"saved-searches:{report.reference}",
+        )

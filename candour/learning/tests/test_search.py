@@ -1,0 +1,166 @@
+"""Full-text search over released reports: the same answers on SQLite (FTS5) and
+PostgreSQL (tsvector), whatever a person types."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from candour.learning import query as query_syntax
+from candour.learning.models.search import IndexedReport
+from candour.learning.selectors import search
+from candour.learning.selectors.search import Filters
+from candour.learning.tests.conftest import MARKER, code
+
+pytestmark = pytest.mark.django_db
+
+CHRONOLOGY = "The duty manager checked the chronology and the child was not sent home."
+HOSPITAL = "A hospital discharge letter was filed without being read by the social worker."
+BOTH = "The chronologies were late, and the chronology was not read before the hospital visit."
+
+
+@pytest.fixture
+def reports(programme, intake, release):
+    return {
+        "chronology": release(programme, intake, CHRONOLOGY),
+        "hospital": release(programme, intake, HOSPITAL, kind="incident", harm="low"),
+        "both": release(programme, intake, BOTH),
+    }
+
+
+def found(user, text: str, filters: Filters | None = None) -> list[str]:
+    query = query_syntax.parse(text)
+    return [
+        r.reference for r in search.search(user=user, query=query, filters=filters or Filters())
+    ]
+
+
+def test_words_are_stemmed_and_ranked(reports, analyst):
+    # "chronologies" finds "chronology"; the report that says it three times comes first.
+    results = found(analyst, "chronologies")
+    assert set(results) == {reports["chronology"].reference, reports["both"].reference}
+    assert results[0] == reports["both"].reference
+
+
+def test_phrases_or_and_exclusion(reports, analyst):
+    assert found(analyst, '"discharge letter"') == [reports["hospital"].reference]
+    assert found(analyst, '"letter discharge"') == []
+    assert set(found(analyst, "discharge OR manager")) == {
+        reports["hospital"].reference,
+        reports["chronology"].reference,
+    }
+    assert found(analyst, "chronology -hospital") == [reports["chronology"].reference]
+    assert found(analyst, "hospital chronology") == [reports["both"].reference]
+
+
+def test_filters_narrow_the_results(reports, analyst):
+    assert found(analyst, "", Filters(kind="incident")) == [reports["hospital"].reference]
+    assert found(analyst, "hospital", Filters(harm="none")) == [reports["both"].reference]
+    code(analyst, reports["chronology"], scie_patterns=["human_judgement"], detection="colleague")
+    assert found(analyst, "", Filters(scie_pattern="human_judgement")) == [
+        reports["chronology"].reference
+    ]
+    assert found(analyst, "", Filters(detection="colleague")) == [reports["chronology"].reference]
+    assert found(analyst, "", Filters(occurred_from=202602)) == []
+    assert len(found(analyst, "", Filters(occurred_from=202601, occurred_to=202612))) == 3
+
+
+def test_coding_is_searchable_and_the_raw_narrative_never_is(reports, analyst):
+    code(analyst, reports["hospital"], synopsis="Unread discharge letters: a recurring trap.")
+    assert found(analyst, "recurring trap") == [reports["hospital"].reference]
+    # The raw narrative (with MARKER and the child's name) was never copied for search.
+    assert found(analyst, MARKER) == []
+    assert found(analyst, "Kayden") == []
+    assert not IndexedReport.objects.filter(body__contains=MARKER).exists()
+
+
+def test_a_corrected_release_replaces_the_searchable_text(reports, analyst, intake):
+    from candour.reporting.services import intake as intake_service
+
+    intake_service.release_report(
+        user=intake, report=reports["hospital"], texts={"what_happened": "A referral was lost."}
+    )
+    assert found(analyst, "discharge") == []
+    assert found(analyst, "referral") == [reports["hospital"].reference]
+
+
+def test_snippets_highlight_matches_and_escape_the_text(programme, intake, release, analyst):
+    report = release(
+        programme, intake, "Risk & need: the <script>alert(1)</script> chronology was late."
+    )
+    query = query_syntax.parse("chronology")
+    page = list(search.search(user=analyst, query=query, filters=Filters()))
+    snippet = search.snippets(page=page, query=query)[report.pk]
+    assert "<mark>chronology</mark>" in snippet
+    assert "<script" not in snippet  # PostgreSQL drops tags from headlines; SQLite escapes
+    assert "&amp;" in snippet
+
+
+HOSTILE = [
+    '"',
+    '"unbalanced',
+    "chronology*",
+    "*",
+    "NEAR(chronology hospital)",
+    "chronology AND hospital",
+    "chronology NOT hospital",
+    "(chronology",
+    "chronology)",
+    "^chronology",
+    "body:chronology",
+    "chronology OR",
+    "OR chronology",
+    "- -- ---",
+    "'; DROP TABLE learning_fts; --",
+    "chronology 😀 hospital",
+    "💥",
+    "a" * 999,
+    "\uff43\uff48\uff52\uff4f\uff4e\uff4f\uff4c\uff4f\uff47\uff59",  # full-width letters
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_gives_a_result_or_a_clear_message(reports, analyst, text):
+    try:
+        query = query_syntax.parse(text)
+    except query_syntax.QueryError as error:
+        message = str(error)
+        query = None
+    else:
+        message = ""
+    if message:
+        return
+    results = list(search.search(user=analyst, query=query, filters=Filters()))
+    search.snippets(page=results, query=query)
+    # Operators are read as plain words: a query of words the report holds still finds it.
+    if query is not None and query.words <= {"chronology", "and", "not"} and not query.excluded:
+        assert reports["chronology"].reference in [r.reference for r in results]
+
+
+def test_limits_have_clear_messages():
+    with pytest.raises(query_syntax.QueryError, match="1,000 characters"):
+        query_syntax.parse("chronology " * 1000)
+    with pytest.raises(query_syntax.QueryError, match="30 words"):
+        query_syntax.parse(" ".join(f"word{n}" for n in range(31)))
+    with pytest.raises(query_syntax.QueryError, match="not only words to leave out"):
+        query_syntax.parse("-hospital")
+    with pytest.raises(query_syntax.QueryError, match="letters or numbers"):
+        query_syntax.parse("💥 ***")
+    assert query_syntax.parse("   ") is None
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(st.text(max_size=200))
+def test_any_text_is_a_result_or_a_message(reports, analyst, text):
+    try:
+        query = query_syntax.parse(text)
+    except query_syntax.QueryError:
+        return
+    results = list(search.search(user=analyst, query=query, filters=Filters())[:20])
+    search.snippets(page=results, query=query)

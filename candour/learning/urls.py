@@ -1,0 +1,10 @@
+from candour.learning.views import double_coding, saved, search, sharing, traps
+
+app_name = "learning"
+urlpatterns = [
+    *search.urlpatterns,
+    *saved.urlpatterns,
+    *sharing.urlpatterns,
+    *traps.urlpatterns,
+    *double_coding.urlpatterns,
+]

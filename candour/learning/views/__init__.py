@@ -1,0 +1,1 @@
+"""Learning's pages, one module per journey: ``search``, ``saved``, ``sharing``."""
