@@ -234,6 +234,51 @@ def _seed_reports() -> None:
         )
     for org in Organisation.objects.exclude(kind=OrganisationKind.NHS):
         discovery.run_discovery(organisation=org)
+    _seed_suggestion()
+
+
+def _seed_suggestion() -> None:
+    """One confirmed trap, and a report released after the run: the worker suggests it to
+    the trap, so an analyst can answer a suggestion in the demo."""
+    from candour.demo.reports import THEMES
+    from candour.learning.models.traps import ErrorTrap
+    from candour.learning.services import traps as trap_service
+    from candour.reporting.services import intake as intake_service
+    from candour.reporting.services import submission as submission_service
+    from candour.reporting.services.submission import Submission
+
+    org = Organisation.objects.get(ods_code="XLA01")
+    analyst = User.objects.get(organisation=org, role=Role.ANALYST)
+    officer = User.objects.get(organisation=org, role=Role.INTAKE_OFFICER)
+    text = THEMES["discharge"][5]
+    trap = (
+        ErrorTrap.objects.filter(
+            organisation=org, memberships__report__indexed__body__contains=text
+        )
+        .order_by("number")
+        .first()
+    )
+    if trap is None:
+        return
+    trap_service.confirm(
+        user=analyst, trap=trap, name="Discharge letters filed unread", description=""
+    )
+    today = timezone.localdate()
+    report, _receipt = submission_service.submit_report(
+        programme=Programme.objects.get(organisation=org),
+        submission=Submission(
+            kind="near_miss",
+            service_area="assessment",
+            occurred_month=today.month,
+            occurred_year=today.year,
+            narrative={"what_happened": text},
+            harm="none",
+            reporter_role="social_worker",
+            confidentiality="anonymous",
+        ),
+    )
+    intake_service.open_narrative(user=officer, report=report, reason="Demo: reviewing")
+    intake_service.release_report(user=officer, report=report, texts={"what_happened": text})
 
 
 def demo_flag_numbers() -> list[str]:

@@ -12,7 +12,7 @@ from candour.learning.selectors import pool
 from candour.learning.selectors import saved_searches as saved_selectors
 from candour.learning.selectors import search as search_selectors
 from candour.learning.selectors import traps as trap_selectors
-from candour.learning.services import discovery, saved_searches
+from candour.learning.services import discovery, saved_searches, suggestions
 from candour.notifications.models import Job
 from candour.notifications.registry import job_handler
 from candour.notifications.schedule import daily_job
@@ -30,13 +30,25 @@ def match_saved_searches(job: Job) -> None:
         criteria = QueryDict(mutable=True)
         for key, value in saved.criteria.items():
             criteria[key] = value
-        form = SearchForm(criteria, authorities=pool.authority_choices(user=owner))
+        form = SearchForm(
+            criteria,
+            authorities=pool.authority_choices(user=owner),
+            traps=trap_selectors.trap_choices(user=owner),
+        )
         if not form.is_valid():
             continue  # a filter no longer offered (an authority stopped sharing)
         if search_selectors.matches(
             user=owner, query=form.query(), filters=form.filters(), report_id=indexed.pk
         ):
             saved_searches.record_match(job=job, saved=saved, report=indexed.report)
+
+
+@job_handler("learning.suggest_traps")
+def suggest_traps(job: Job) -> None:
+    """Suggest a newly released report to the confirmed traps it resembles. Idempotent."""
+    indexed = saved_selectors.find_indexed(reference=job.payload["report"])
+    if indexed is not None:
+        suggestions.suggest_traps(report=indexed.report)
 
 
 @daily_job("learning.discover_error_traps", at=dt.time(1, 30))

@@ -4,7 +4,9 @@
 - candidate → closed when an analyst dismisses it (not a real pattern);
 - confirmed ⇄ monitoring: an improvement is under way and its effect is being watched;
 - confirmed or monitoring → closed when the trap no longer catches people;
-- closed → monitoring when it recurs (reopened, keeping its number and history).
+- closed → monitoring when it recurs (reopened, keeping its number and history);
+- candidate, confirmed or monitoring → closed when an analyst merges it into another trap
+  (it stays, closed, so later runs send what resembles it to the trap it joined).
 
 Discovery never moves a trap: it only refreshes what the last run found.
 """
@@ -28,10 +30,18 @@ class TrapMachine(StateMachine):
     monitor = Event(confirmed.to(monitoring), name="start monitoring it")
     resume = Event(monitoring.to(confirmed), name="stop monitoring it")
     close = Event(confirmed.to(closed) | monitoring.to(closed), name="close it")
-    reopen = Event(closed.to(monitoring), name="reopen it")
+    # A merged trap lives on in the trap it joined: reopen that one instead.
+    reopen = Event(closed.to(monitoring, unless="was_merged"), name="reopen it")
+    merge = Event(
+        candidate.to(closed) | confirmed.to(closed) | monitoring.to(closed),
+        name="merge it into another trap",
+    )
     describe = Event(
         confirmed.to.itself() | monitoring.to.itself(), name="change its name or description"
     )
+
+    def was_merged(self) -> bool:
+        return self.model.merged_into_id is not None
 
 
 TRAP = Lifecycle(TrapMachine, model=ErrorTrap, noun="error trap")

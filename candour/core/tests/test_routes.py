@@ -81,6 +81,7 @@ EXPECTED: dict[str, object] = {
     "learning:sharing": ADMIN,
     "learning:traps": ANALYST,
     "learning:trap": ANALYST,
+    "learning:split_trap": ANALYST,
     "learning:double_coding_list": ANALYST,
     "learning:double_coding_second": ANALYST,
     "learning:double_coding_reconcile": ANALYST,
@@ -204,6 +205,7 @@ def _url(name: str, bob, reference: str) -> str:
         "flags:revoke_client",
         "learning:saved_one",
         "learning:trap",
+        "learning:split_trap",
     }:
         kwargs = {"reference": "00000000-0000-4000-8000-000000000000"}
     elif name in {

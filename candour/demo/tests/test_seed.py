@@ -86,3 +86,17 @@ def test_seed_gives_each_authority_flags_a_demo_clinician_can_find(settings):
     settings.CANDOUR_FLAGS_ACCEPT_TEST_NUMBERS = False
     with pytest.raises(InvalidIdentifier):
         lookups_service.parse_identifier(demo_flag_numbers()[0])
+
+
+def test_seed_leaves_a_suggestion_for_the_worker(settings):
+    from candour.learning.jobs import suggest_traps
+    from candour.learning.models.traps import ErrorTrap, Membership, TrapStatus
+    from candour.notifications.models import Job
+
+    settings.CANDOUR_DEMO_MODE = True
+    call_command("seed_demo")
+    trap = ErrorTrap.objects.get(status=TrapStatus.CONFIRMED)
+    assert trap.name == "Discharge letters filed unread"
+    for job in Job.objects.filter(kind="learning.suggest_traps").order_by("pk"):
+        suggest_traps(job)
+    assert Membership.objects.filter(trap=trap, state=Membership.State.SUGGESTED).count() == 1

@@ -53,12 +53,20 @@ class SearchForm(YearRangeForm):
     london_factor = _select("London Protocol factor", LondonFactor.choices)
     detection = _select("How it was detected", Detection.choices)
 
-    def __init__(self, *args: Any, authorities: list[AuthorityChoice], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        authorities: list[AuthorityChoice],
+        traps: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if authorities:
             self.fields["authority"] = _select(
                 "Authority", [(choice.value, choice.label) for choice in authorities]
             )
+        if traps:
+            self.fields["trap"] = _select("Error trap", traps)
 
     def clean_q(self) -> query_syntax.Query | None:
         try:
@@ -79,6 +87,7 @@ class SearchForm(YearRangeForm):
             occurred_from=start * 100 + 1 if start is not None else None,
             occurred_to=end * 100 + 12 if end is not None else None,
             authority=data.get("authority", ""),
+            trap=data.get("trap", ""),
         )
 
     def query(self) -> query_syntax.Query | None:

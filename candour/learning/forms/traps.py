@@ -1,6 +1,8 @@
-"""Naming an error trap, and linking a report to it."""
+"""Naming an error trap, linking a report to it, merging another into it, splitting it."""
 
 from __future__ import annotations
+
+from typing import Any, cast
 
 from django import forms
 
@@ -42,3 +44,35 @@ class LinkForm(GovukForm):
             "max_length": "Enter the reference of a released report, like R-ABCD-2345",
         },
     )
+
+
+class MergeForm(GovukForm):
+    other = forms.ChoiceField(
+        label="Error trap to merge into this one",
+        help_text="Its reports join this trap, and it is closed. Later runs send what "
+        "resembles it here.",
+        error_messages={
+            "required": "Choose an open error trap",
+            "invalid_choice": "Choose an open error trap",
+        },
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["other"]).choices = [("", "Choose a trap"), *choices]
+
+
+class SplitForm(GovukForm):
+    reports = forms.MultipleChoiceField(
+        label="Reports to move to a new trap",
+        help_text="They become a new candidate trap. Leave at least one report here.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose the reports to move to the new trap",
+            "invalid_choice": "Choose reports that are in this trap",
+        },
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["reports"]).choices = choices

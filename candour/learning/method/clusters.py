@@ -239,3 +239,25 @@ def suggest(
     scores = matrix @ (query / norm)
     order = np.lexsort((np.arange(len(ids)), -scores))
     return [(ids[i], float(scores[i])) for i in order[:top] if scores[i] >= threshold]
+
+
+def combine(themes: Sequence[Cluster]) -> Cluster:
+    """Several themes found for one trap (an analyst merged the traps they matched) as one:
+    every member once, the largest theme's representatives and terms, codes and months
+    added up."""
+    largest = max(themes, key=lambda theme: (theme.size, -theme.index))
+    members = list(dict.fromkeys(itertools.chain(largest.members, *(t.members for t in themes))))
+    codes: Counter[str] = Counter()
+    months: Counter[str] = Counter()
+    for theme in themes:
+        codes.update(theme.codes)
+        months.update(theme.months)
+    return Cluster(
+        index=largest.index,
+        size=len(members),
+        members=members,
+        representatives=list(largest.representatives),
+        terms=list(largest.terms),
+        codes=dict(codes),
+        months=dict(months),
+    )

@@ -61,6 +61,11 @@ class ErrorTrap(models.Model):
     confirmed_by_ref = models.CharField(max_length=64, blank=True)
     confirmed_on = models.DateField(null=True)
     closed_on = models.DateField(null=True)
+    # Set when an analyst merged this trap into another: it stays, closed, as the shape
+    # later runs recognise, and a theme matched to it goes to the trap it was merged into.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+    )
 
     class Meta:
         constraints: ClassVar[list[Any]] = [
@@ -92,6 +97,7 @@ class Membership(models.Model):
     state = models.CharField(max_length=12, choices=State.choices)
     decided_by_ref = models.CharField(max_length=64, blank=True)  # blank: discovery's own
     decided_on = models.DateField()
+    score = models.FloatField(null=True)  # a suggestion's cosine with the trap's centre
 
     class Meta:
         constraints: ClassVar[list[Any]] = [
@@ -100,3 +106,15 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trap_id}:{self.report_id}"
+
+
+class Space(models.Model):
+    """The space of an organisation's last discovery run, kept so a newly released report
+    can be placed in it and suggested to the traps it resembles (``method.persist``:
+    arrays, never pickle). Only the latest run's is kept."""
+
+    run = models.OneToOneField(DiscoveryRun, on_delete=models.CASCADE, related_name="space")
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"space of {self.run_id}"

@@ -32,6 +32,18 @@ def reports_for_organisation(*, organisation: Organisation) -> QuerySet[IndexedR
     return IndexedReport.objects.none()
 
 
+def organisations_reading(*, indexed: IndexedReport) -> list[Organisation]:
+    """Whose analysts may read this released report: its authority, and the national
+    programme if the authority shares (the inverse of ``reports_for_organisation``)."""
+    readers = [indexed.organisation]
+    sharing = Sharing.objects.filter(organisation_id=indexed.organisation_id).first()
+    if sharing is not None and sharing.share_nationally:
+        readers += list(
+            Organisation.objects.filter(kind=OrganisationKind.NATIONAL_PROGRAMME).order_by("pk")
+        )
+    return readers
+
+
 def visible_reports(*, user: User) -> QuerySet[IndexedReport]:
     """Released reports this user may read: none for anyone but an analyst."""
     if user.role != Role.ANALYST or not user.is_active:

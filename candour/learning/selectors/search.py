@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from candour.accounts.models import User
 from candour.learning.models.search import IndexedReport
+from candour.learning.models.traps import Membership
 from candour.learning.query import Query, Term, fts5
 from candour.learning.selectors.pool import visible_reports
 from candour.learning.services.index import MARK_END, MARK_START, SEARCH_CONFIG
@@ -40,6 +41,7 @@ class Filters:
     occurred_from: int | None = None  # year * 100 + month
     occurred_to: int | None = None
     authority: str = ""  # national analysts: "org:<reference>" or "region:<code>"
+    trap: str = ""  # an error trap's reference: the reports in it
 
 
 def _filtered(reports: QuerySet[IndexedReport], filters: Filters) -> QuerySet[IndexedReport]:
@@ -98,9 +100,21 @@ def _matching(reports: QuerySet[IndexedReport], query: Query) -> QuerySet[Indexe
     )
 
 
+def _in_trap(reports: QuerySet[IndexedReport], user: User, trap: str) -> QuerySet[IndexedReport]:
+    """Reports in one of the user's organisation's traps (never another's)."""
+    members = Membership.objects.filter(
+        trap__reference=trap,
+        trap__organisation_id=user.organisation_id,
+        state=Membership.State.MEMBER,
+    ).values("report_id")
+    return reports.filter(pk__in=members)
+
+
 def search(*, user: User, query: Query | None, filters: Filters) -> QuerySet[IndexedReport]:
     """The released reports this user may read that match, best first."""
     reports = _filtered(visible_reports(user=user), filters)
+    if filters.trap:
+        reports = _in_trap(reports, user, filters.trap)
     if query is None:
         return reports.annotate(score=Value(0.0, output_field=FloatField())).order_by(
             "-released_on", "reference"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from candour.accounts.models import Organisation, OrganisationKind, Role, User
@@ -37,6 +37,17 @@ def list_traps(*, user: User) -> tuple[list[ErrorTrap], list[ErrorTrap]]:
     return named, candidates
 
 
+def trap_choices(*, user: User) -> list[tuple[str, str]]:
+    """The traps an analyst can filter search by: named ones and the last run's
+    candidates (not those merged into another)."""
+    named, candidates = list_traps(user=user)
+    return [
+        (str(trap.reference), f"T-{trap.number}" + (f": {trap.name}" if trap.name else ""))
+        for trap in sorted([*named, *candidates], key=lambda trap: trap.number)
+        if trap.merged_into_id is None
+    ]
+
+
 def get_trap(*, user: User, reference: UUID) -> ErrorTrap:
     trap = ErrorTrap.objects.filter(organisation=user.organisation, reference=reference).first()
     if trap is None or user.role != Role.ANALYST:
@@ -46,9 +57,40 @@ def get_trap(*, user: User, reference: UUID) -> ErrorTrap:
 
 def list_members(*, trap: ErrorTrap) -> QuerySet[Membership]:
     return (
-        trap.memberships.exclude(state=Membership.State.EXCLUDED)
+        trap.memberships.filter(state=Membership.State.MEMBER)
         .select_related("report")
         .order_by("report__reference")
+    )
+
+
+def list_suggestions(*, trap: ErrorTrap) -> QuerySet[Membership]:
+    """Newly released reports suggested to the trap, waiting for an answer, closest first."""
+    return (
+        trap.memberships.filter(state=Membership.State.SUGGESTED)
+        .select_related("report")
+        .order_by("-score", "report__reference")
+    )
+
+
+def waiting_suggestions(*, user: User) -> dict[int, int]:
+    """How many suggestions wait for an answer, by trap id (the analyst's organisation)."""
+    rows = (
+        Membership.objects.filter(
+            trap__organisation=user.organisation, state=Membership.State.SUGGESTED
+        )
+        .values("trap_id")
+        .annotate(waiting=Count("pk"))
+    )
+    return {row["trap_id"]: row["waiting"] for row in rows}
+
+
+def list_merge_choices(*, trap: ErrorTrap) -> list[ErrorTrap]:
+    """The other open traps of the organisation, which could be merged into this one."""
+    return list(
+        ErrorTrap.objects.filter(organisation_id=trap.organisation_id)
+        .exclude(status=TrapStatus.CLOSED)
+        .exclude(pk=trap.pk)
+        .order_by("number")
     )
 
 

@@ -15,13 +15,14 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from candour.accounts.models import Organisation, User
 from candour.audit import services as audit
-from candour.learning.method import clusters, neighbours
+from candour.learning.method import clusters, neighbours, persist
 from candour.learning.models.search import IndexedReport, SimilarReport
-from candour.learning.models.traps import DiscoveryRun, ErrorTrap, Membership
+from candour.learning.models.traps import DiscoveryRun, ErrorTrap, Membership, Space, TrapStatus
 from candour.learning.selectors.pool import reports_for_organisation
 
 # Fewer released reports than this make no themes worth an analyst's time.
@@ -84,22 +85,25 @@ def run_discovery(*, organisation: Organisation, by: User | None = None) -> Disc
     run = DiscoveryRun.objects.create(
         organisation=organisation, run_on=today, reports=len(rows), themes=len(found.clusters)
     )
+    # A theme matched to a trap an analyst merged into another goes to that other trap.
+    found_for: dict[str, list[clusters.Cluster]] = defaultdict(list)
     for theme in found.clusters:
         number = mapping[theme.index]
-        trap = traps.get(number)
-        if trap is None:
-            trap = ErrorTrap.objects.create(
+        if number not in traps:
+            traps[number] = ErrorTrap.objects.create(
                 organisation=organisation, number=int(number), first_found_on=today
             )
-            traps[number] = trap
-        _refresh(trap, theme, rows, run)
+        found_for[str(_surviving(traps[number]).number)].append(theme)
+    for number, themes in found_for.items():
+        _refresh(traps[number], clusters.combine(themes), rows, run)
     _similar(organisation, rows, found)
     # Themes of earlier runs that this run did not find again: nothing of theirs is current.
-    seen = {mapping[theme.index] for theme in found.clusters}
+    # A merged trap keeps its members as they were: they are the shape later runs recognise.
     for number, trap in traps.items():
-        if number not in seen:
-            Membership.objects.filter(trap=trap, decided_by_ref="").delete()
+        if number not in found_for and trap.merged_into_id is None:
+            _discovered(trap).delete()
             _count(trap)
+    _keep_space(organisation, run, rows, found)
     _audit(by, organisation, run)
     return run
 
@@ -149,9 +153,11 @@ def _refresh(
         .exclude(decided_by_ref="")
         .values_list("report_id", flat=True)
     )
-    Membership.objects.filter(trap=trap, decided_by_ref="").exclude(
-        report_id__in=report_ids
-    ).delete()
+    _discovered(trap).exclude(report_id__in=report_ids).delete()
+    # A waiting suggestion that discovery also finds needs no answer: it is a member.
+    Membership.objects.filter(
+        trap=trap, state=Membership.State.SUGGESTED, report_id__in=report_ids
+    ).update(source=Membership.Source.DISCOVERED, state=Membership.State.MEMBER, decided_on=today)
     existing = set(Membership.objects.filter(trap=trap).values_list("report_id", flat=True))
     Membership.objects.bulk_create(
         [
@@ -177,6 +183,50 @@ def _refresh(
     trap.last_run = run
     trap.save()
     _count(trap)
+
+
+def _discovered(trap: ErrorTrap) -> QuerySet[Membership]:
+    """Memberships discovery made and no analyst has decided on: each run replaces them."""
+    return Membership.objects.filter(
+        trap=trap, source=Membership.Source.DISCOVERED, decided_by_ref=""
+    )
+
+
+def _surviving(trap: ErrorTrap) -> ErrorTrap:
+    """The trap a merged trap lives on in (following merges of merges), else the trap."""
+    seen = {trap.pk}
+    while trap.merged_into_id is not None:
+        trap = ErrorTrap.objects.get(pk=trap.merged_into_id)
+        if trap.pk in seen:  # a loop cannot be made by the services; stop if one is
+            break
+        seen.add(trap.pk)
+    return trap
+
+
+def _keep_space(
+    organisation: Organisation,
+    run: DiscoveryRun,
+    rows: list[IndexedReport],
+    found: clusters.Discovery,
+) -> None:
+    """Keep the run's space and the centre of every open trap, so newly released reports
+    can be suggested to traps until the next run (``services.suggestions``)."""
+    position = {row.pk: i for i, row in enumerate(rows)}
+    members: dict[str, list[int]] = defaultdict(list)
+    for number, report_id in (
+        Membership.objects.filter(
+            trap__organisation=organisation,
+            trap__merged_into=None,
+            state=Membership.State.MEMBER,
+        )
+        .exclude(trap__status=TrapStatus.CLOSED)
+        .values_list("trap__number", "report_id")
+    ):
+        if report_id in position:
+            members[str(number)].append(position[report_id])
+    centroids = clusters.centroids_of(found.embedded.vectors, members)
+    Space.objects.filter(run__organisation=organisation).delete()
+    Space.objects.create(run=run, data=persist.dumps(found.fitted, centroids))
 
 
 def _count(trap: ErrorTrap) -> None:

@@ -90,11 +90,17 @@ def remove_report(report: Report) -> None:
 
 
 def on_released(report: Report, *, first: bool) -> None:
-    """Index a released report; a first release is also checked against saved searches."""
+    """Index a released report; a first release is also checked against saved searches
+    and suggested to the confirmed error traps it resembles (both in the worker)."""
     index_report(report)
     if first:
         outbox.enqueue(
             kind="learning.match_saved_searches",
             payload={"report": report.reference},
             idempotency_key=f"saved-searches:{report.reference}",
+        )
+        outbox.enqueue(
+            kind="learning.suggest_traps",
+            payload={"report": report.reference},
+            idempotency_key=f"suggest-traps:{report.reference}",
         )

@@ -1,7 +1,10 @@
 """Analysts' decisions about error traps: confirm and name, move through the lifecycle,
-link and unlink reports. Every decision is audited and survives later discovery runs."""
+link and unlink reports, answer suggestions, merge and split. Every decision is audited
+and survives later discovery runs."""
 
 from __future__ import annotations
+
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,7 +13,7 @@ from django.utils import timezone
 from candour.accounts.models import Role, User
 from candour.audit import services as audit
 from candour.core.lifecycle import IllegalMove
-from candour.learning.models.traps import ErrorTrap, Membership
+from candour.learning.models.traps import ErrorTrap, Membership, TrapStatus
 from candour.learning.selectors.pool import visible_reports
 from candour.learning.trap_lifecycle import TRAP
 from candour.notifications import services as outbox
@@ -151,3 +154,134 @@ def request_discovery(*, user: User) -> None:
         idempotency_key=f"discover-now:{user.organisation.reference}:{timezone.now():%Y%m%d%H%M}",
     )
     audit.record(actor=user, action="learning.traps.requested")
+
+
+@transaction.atomic
+def answer_suggestion(*, user: User, trap: ErrorTrap, membership: Membership, accept: bool) -> None:
+    """Accept a suggested report into the trap, or reject it; later runs keep the answer."""
+    _require_analyst(user, trap)
+    if membership.trap_id != trap.pk:
+        raise PermissionDenied
+    answered = Membership.objects.filter(pk=membership.pk, state=Membership.State.SUGGESTED).update(
+        state=Membership.State.MEMBER if accept else Membership.State.EXCLUDED,
+        decided_by_ref=str(user.reference),
+        decided_on=timezone.localdate(),
+    )
+    if not answered:
+        raise ValidationError("This suggestion has already been answered")
+    _recount(trap)
+    _audit(
+        user,
+        trap,
+        "learning.trap.suggestion_accepted" if accept else "learning.trap.suggestion_rejected",
+    )
+
+
+def _open_trap(user: User, reference: str) -> ErrorTrap:
+    trap = (
+        ErrorTrap.objects.filter(organisation=user.organisation, reference=reference.strip())
+        .exclude(status=TrapStatus.CLOSED)
+        .first()
+        if _is_uuid(reference)
+        else None
+    )
+    if trap is None:
+        raise ValidationError({"other": "Choose an open error trap"})
+    return trap
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text.strip())
+    except ValueError:
+        return False
+    return True
+
+
+@transaction.atomic
+def merge(*, user: User, trap: ErrorTrap, other_reference: str) -> ErrorTrap:
+    """Merge another open trap into this one: its reports join this trap (as the analyst's
+    links), and it is closed, kept so later runs send what resembles it here (ADR 0020)."""
+    _require_analyst(user, trap)
+    other = _open_trap(user, other_reference)
+    if other.pk == trap.pk:
+        raise ValidationError({"other": "Choose a different error trap to merge into this one"})
+    if trap.status == TrapStatus.CLOSED:
+        raise ValidationError("This error trap is closed. Reopen it before merging into it.")
+    decided = set(
+        Membership.objects.filter(trap=trap)
+        .exclude(decided_by_ref="")
+        .values_list("report_id", flat=True)
+    )
+    today = timezone.localdate()
+    for report_id in (
+        Membership.objects.filter(trap=other, state=Membership.State.MEMBER)
+        .exclude(report_id__in=decided)
+        .values_list("report_id", flat=True)
+    ):
+        Membership.objects.update_or_create(
+            trap=trap,
+            report_id=report_id,
+            defaults={
+                "source": Membership.Source.LINKED,
+                "state": Membership.State.MEMBER,
+                "decided_by_ref": str(user.reference),
+                "decided_on": today,
+            },
+        )
+    # Its waiting suggestions are no longer anyone's question.
+    Membership.objects.filter(trap=other, state=Membership.State.SUGGESTED).delete()
+    _move(other, "merge", merged_into=trap, closed_on=today)
+    _recount(trap)
+    _audit(user, other, "learning.trap.merged")
+    _audit(user, trap, "learning.trap.merged_into")
+    return trap
+
+
+@transaction.atomic
+def split(*, user: User, trap: ErrorTrap, references: list[str]) -> ErrorTrap:
+    """Move the chosen reports out of the trap into a new candidate trap, as the analyst's
+    decisions: later runs neither put them back nor take them from the new trap."""
+    _require_analyst(user, trap)
+    if trap.status == TrapStatus.CLOSED:
+        raise ValidationError("This error trap is closed, so it cannot be split.")
+    members = Membership.objects.filter(trap=trap, state=Membership.State.MEMBER)
+    chosen = list(members.filter(report__reference__in=references).select_related("report"))
+    if not chosen:
+        raise ValidationError({"reports": "Choose the reports to move to the new trap"})
+    if len(chosen) == members.count():
+        raise ValidationError({"reports": "Leave at least one report in this trap"})
+    today = timezone.localdate()
+    number = (
+        ErrorTrap.objects.select_for_update()
+        .filter(organisation=trap.organisation)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+        or 0
+    ) + 1
+    new = ErrorTrap.objects.create(
+        organisation=trap.organisation,
+        number=number,
+        first_found_on=today,
+        last_run=trap.last_run,
+        authorities=len({m.report.organisation_id for m in chosen}),
+    )
+    for membership in chosen:
+        Membership.objects.create(
+            trap=new,
+            report_id=membership.report_id,
+            source=Membership.Source.LINKED,
+            state=Membership.State.MEMBER,
+            decided_by_ref=str(user.reference),
+            decided_on=today,
+        )
+        membership.state = Membership.State.EXCLUDED
+        membership.decided_by_ref = str(user.reference)
+        membership.decided_on = today
+        membership.save()
+    _recount(trap)
+    _recount(new)
+    _audit(user, trap, "learning.trap.split")
+    _audit(user, new, "learning.trap.split_from")
+    return new

@@ -121,6 +121,9 @@ ALLOWED = {
     ("reopen", "closed"): "monitoring",
     ("describe", "confirmed"): "confirmed",
     ("describe", "monitoring"): "monitoring",
+    ("merge", "candidate"): "closed",
+    ("merge", "confirmed"): "closed",
+    ("merge", "monitoring"): "closed",
 }
 
 

@@ -16,7 +16,7 @@ from candour.accounts.models import Role
 from candour.core.access import staff
 from candour.core.forms import add_service_errors
 from candour.learning.forms.search import SaveSearchForm, SearchForm
-from candour.learning.selectors import pool
+from candour.learning.selectors import pool, traps
 from candour.learning.selectors import saved_searches as selectors
 from candour.learning.services import saved_searches
 
@@ -28,7 +28,11 @@ def save_search(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return redirect(reverse("learning:search") + (f"?{request.GET.urlencode()}"))
     user = current_user(request)
-    search_form = SearchForm(request.GET, authorities=pool.authority_choices(user=user))
+    search_form = SearchForm(
+        request.GET,
+        authorities=pool.authority_choices(user=user),
+        traps=traps.trap_choices(user=user),
+    )
     form = SaveSearchForm(request.POST)
     if search_form.is_valid() and form.is_valid():
         try:

@@ -16,7 +16,7 @@ from candour.core.access import staff
 from candour.core.pagination import paginate
 from candour.learning import presenters
 from candour.learning.forms.search import SaveSearchForm, SearchForm
-from candour.learning.selectors import pool
+from candour.learning.selectors import pool, traps
 from candour.learning.selectors import search as search_selectors
 
 RESULTS_PER_PAGE = 20
@@ -27,7 +27,11 @@ RESULTS_PER_PAGE = 20
 def search(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     national = pool.is_national(user)
-    form = SearchForm(request.GET or None, authorities=pool.authority_choices(user=user))
+    form = SearchForm(
+        request.GET or None,
+        authorities=pool.authority_choices(user=user),
+        traps=traps.trap_choices(user=user),
+    )
     context: dict[str, object] = {"form": form, "national": national, "searched": False}
     if form.is_bound and form.is_valid():
         query = form.query()

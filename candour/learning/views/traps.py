@@ -17,8 +17,8 @@ from candour.accounts.models import Role
 from candour.core.access import staff
 from candour.core.forms import add_service_errors
 from candour.learning import presenters
-from candour.learning.forms.traps import LinkForm, TrapForm
-from candour.learning.models.traps import ErrorTrap
+from candour.learning.forms.traps import LinkForm, MergeForm, SplitForm, TrapForm
+from candour.learning.models.traps import ErrorTrap, TrapStatus
 from candour.learning.selectors import traps as selectors
 from candour.learning.services import traps as trap_service
 from candour.learning.trap_lifecycle import TRAP
@@ -33,12 +33,14 @@ def list_traps(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Looking for error traps now. Refresh this page in a minute.")
         return redirect("learning:traps")
     named, candidates = selectors.list_traps(user=user)
+    waiting = selectors.waiting_suggestions(user=user)
     return render(
         request,
         "learning/traps/list.html",
         {
-            "named": [(t, presenters.trend(t.months)) for t in named],
-            "candidates": [(t, presenters.trend(t.months)) for t in candidates],
+            "named": [(t, presenters.trend(t.months), waiting.get(t.pk, 0)) for t in named],
+            "candidates": [(t, presenters.trend(t.months), 0) for t in candidates],
+            "waiting": sum(waiting.values()),
             "last_run": selectors.find_last_run(organisation=user.organisation),
         },
     )
@@ -50,6 +52,7 @@ def _page(
     *,
     trap_form: TrapForm | None = None,
     link_form: LinkForm | None = None,
+    merge_form: MergeForm | None = None,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -64,6 +67,8 @@ def _page(
             "codes": [(presenters.code_label(code), count) for code, count in trap.codes],
             "representatives": [(ref, synopses.get(ref, "")) for ref in trap.representatives],
             "members": list(selectors.list_members(trap=trap)),
+            "suggestions": list(selectors.list_suggestions(trap=trap)),
+            "merge_form": merge_form or _merge_form(trap),
             "allowed": TRAP.allowed(trap),
             "buttons": [
                 (event, TRAP.event_label(event).capitalize())
@@ -79,11 +84,21 @@ def _page(
     )
 
 
+def _merge_form(trap: ErrorTrap, data: object = None) -> MergeForm | None:
+    if trap.status == TrapStatus.CLOSED:
+        return None
+    choices = [
+        (str(other.reference), f"T-{other.number}" + (f": {other.name}" if other.name else ""))
+        for other in selectors.list_merge_choices(trap=trap)
+    ]
+    return MergeForm(data, choices=choices) if choices else None
+
+
 @staff(Role.ANALYST)
 @require_http_methods(["GET", "HEAD", "POST"])
 def show_trap(request: HttpRequest, reference: UUID) -> HttpResponse:
     """The trap; POST carries one action: name (confirm or rename), a status button, link
-    a report or unlink one."""
+    a report or unlink one, answer a suggestion, or merge another trap into this one."""
     user = current_user(request)
     trap = selectors.get_trap(user=user, reference=reference)
     if request.method != "POST":
@@ -115,6 +130,32 @@ def show_trap(request: HttpRequest, reference: UUID) -> HttpResponse:
             )
             trap_service.unlink(user=user, trap=trap, membership=membership)
             done = "Report taken out of the trap"
+        elif action in {"accept", "reject"}:
+            membership = selectors.get_membership(
+                trap=trap, report_reference=request.POST.get("member", "")
+            )
+            trap_service.answer_suggestion(
+                user=user, trap=trap, membership=membership, accept=action == "accept"
+            )
+            done = (
+                f"{membership.report.reference} added to the trap"
+                if action == "accept"
+                else f"{membership.report.reference} will not be suggested to this trap again"
+            )
+        elif action == "merge":
+            merge_form = _merge_form(trap, request.POST)
+            if merge_form is None:
+                raise ValidationError("There is no other open error trap to merge into this one")
+            if not merge_form.is_valid():
+                return _page(request, trap, merge_form=merge_form, status=400)
+            try:
+                trap_service.merge(
+                    user=user, trap=trap, other_reference=merge_form.cleaned_data["other"]
+                )
+            except ValidationError as error:
+                add_service_errors(merge_form, error)
+                return _page(request, trap, merge_form=merge_form, status=400)
+            done = "Trap merged into this one"
         else:
             trap_service.change_status(user=user, trap=trap, event=action)
             done = f"T-{trap.number} is now {TRAP.state_label(trap.status).lower()}"
@@ -125,7 +166,37 @@ def show_trap(request: HttpRequest, reference: UUID) -> HttpResponse:
     return redirect("learning:trap", reference=trap.reference)
 
 
+@staff(Role.ANALYST)
+@require_http_methods(["GET", "HEAD", "POST"])
+def split_trap(request: HttpRequest, reference: UUID) -> HttpResponse:
+    """Choose reports of the trap to move to a new candidate trap."""
+    user = current_user(request)
+    trap = selectors.get_trap(user=user, reference=reference)
+    choices = [(m.report.reference, m.report.reference) for m in selectors.list_members(trap=trap)]
+    form = SplitForm(request.POST if request.method == "POST" else None, choices=choices)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                new = trap_service.split(
+                    user=user, trap=trap, references=form.cleaned_data["reports"]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"T-{new.number} made from T-{trap.number}")
+                return redirect("learning:trap", reference=new.reference)
+    return render(
+        request,
+        "learning/traps/split.html",
+        {"trap": trap, "form": form, "open": trap.status != TrapStatus.CLOSED},
+        status=status,
+    )
+
+
 urlpatterns: list[URLPattern] = [
     path("learning/traps", list_traps, name="traps"),
     path("learning/traps/<uuid:reference>", show_trap, name="trap"),
+    path("learning/traps/<uuid:reference>/split", split_trap, name="split_trap"),
 ]

@@ -130,3 +130,35 @@ def test_error_trap_pages(axe_page, sign_in_as, make_user, organisation, release
         axe_page.get_by_role("button", name="Confirm error trap").click()
     expect(axe_page.locator("h1")).to_have_text("T-1: A recurring trap")
     assert_accessible(axe_page)
+    # A newly released report suggested to the named trap, answered on its page.
+    from candour.learning.models.search import IndexedReport
+    from candour.learning.models.traps import ErrorTrap
+    from candour.learning.services import suggestions
+
+    trap_one = axe_page.url
+    first = ErrorTrap.objects.get(organisation=organisation, number=1).representatives[0]
+    text = IndexedReport.objects.get(reference=first).body
+    late, _ = submission_service.submit_report(programme=programme, submission=submission())
+    intake_service.open_narrative(user=officer, report=late, reason="Reviewing it")
+    late = intake_service.release_report(
+        user=officer, report=late, texts={"what_happened": text + " It happened again."}
+    )
+    suggestions.suggest_traps(report=late)
+    visit(axe_page, "/learning/traps", heading="Error traps")
+    assert_accessible(axe_page)
+    expect(axe_page.get_by_text("1 suggested report waiting")).to_be_visible()
+    axe_page.goto(trap_one)
+    expect(axe_page.get_by_role("heading", name="Suggested reports")).to_be_visible()
+    assert_accessible(axe_page)
+    # Merging with no trap chosen: the error summary; then the split page and its error.
+    with axe_page.expect_navigation():
+        axe_page.get_by_role("button", name="Merge").click()
+    expect(axe_page.locator(SUMMARY)).to_contain_text("Choose an open error trap")
+    assert_accessible(axe_page)
+    axe_page.get_by_role("link", name="Split this trap").click()
+    expect(axe_page.locator("h1")).to_have_text("Split this trap")
+    assert_accessible(axe_page)
+    with axe_page.expect_navigation():
+        axe_page.get_by_role("button", name="Make a new trap").click()
+    expect(axe_page.locator(SUMMARY)).to_contain_text("Choose the reports to move")
+    assert_accessible(axe_page)
