@@ -20,7 +20,6 @@ from typing import Any
 
 import krippendorff
 import numpy as np
-from sklearn.metrics import cohen_kappa_score
 
 SINGLE_FIELDS = ("detection", "harm")
 MULTI_FIELDS = ("scie_patterns", "london_factors")
@@ -93,6 +92,10 @@ def cohen_kappa(
     labels = sorted({*first, *second}, key=str)
     if len(labels) < 2:
         return Coefficient(None, ONE_ANSWER)
+    # Imported here: scikit-learn takes seconds to import, and the pages that import this
+    # module are served by every web process, most of which never compute a kappa.
+    from sklearn.metrics import cohen_kappa_score
+
     value = float(cohen_kappa_score(list(first), list(second), labels=labels))
     if _undefined(value):
         return Coefficient(None, ONE_ANSWER)
