@@ -79,6 +79,13 @@ DESCRIPTIONS: Final[dict[str, str]] = {
     "learning.trap.reopen": "Reopened an error trap",
     "learning.trap.report_linked": "Linked a released report to an error trap",
     "learning.trap.report_unlinked": "Took a released report out of an error trap",
+    "learning.trap.suggested": "Suggested an error trap for a newly released report",
+    "learning.trap.suggestion_accepted": "Added a suggested report to an error trap",
+    "learning.trap.suggestion_rejected": "Said a suggested report is not part of an error trap",
+    "learning.trap.merged": "Merged an error trap into another one",
+    "learning.trap.merged_into": "Took in the reports of an error trap merged into this one",
+    "learning.trap.split": "Split some reports out of an error trap",
+    "learning.trap.split_from": "Made a new error trap from reports split out of another",
     "reporting.receipt_guessing_suspected": (
         "Many wrong receipts were tried: someone may be guessing them"
     ),
