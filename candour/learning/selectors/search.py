@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, FloatField, QuerySet, Value
-from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -85,18 +84,18 @@ def _matching(reports: QuerySet[IndexedReport], query: Query) -> QuerySet[Indexe
     if connection.vendor == "postgresql":
         wanted = _postgres_query(query)
         return reports.filter(vector=wanted).annotate(score=SearchRank(F("vector"), wanted))
-    expression = fts5(query)
     table = IndexedReport._meta.db_table
-    return reports.filter(
-        pk__in=RawSQL("SELECT rowid FROM learning_fts WHERE learning_fts MATCH %s", [expression])
-    ).annotate(
-        # bm25 is lower for better matches. The table name is the model's own.
-        score=RawSQL(  # noqa: S611 - parameters only
-            "SELECT -bm25(learning_fts) FROM learning_fts"  # noqa: S608
-            f" WHERE learning_fts MATCH %s AND rowid = {table}.report_id",
-            [expression],
-            output_field=FloatField(),
-        )
+    # One join with the FTS5 table, so bm25 is read from the match itself: a correlated
+    # MATCH per row (the obvious ORM form) costs a full-text lookup for every match. The
+    # unary + keeps the join from being used to look up the FTS table by rowid, so SQLite
+    # always starts from the match and reads each matched report by its key; otherwise,
+    # given an authority's index, it runs the whole MATCH once per report of the authority
+    # (30 times slower at 20,000 reports; benchmarks/learning_scale.py).
+    return reports.extra(  # noqa: S610 - the table names are the models' own; text is a parameter
+        tables=["learning_fts"],
+        where=[f"{table}.report_id = +learning_fts.rowid", "learning_fts MATCH %s"],
+        params=[fts5(query)],
+        select={"score": "-bm25(learning_fts)"},  # bm25 is lower for better matches
     )
 
 
