@@ -844,7 +844,7 @@ def page_view(user_id: int, params: dict[str, str]) -> tuple[float, dict[str, fl
     from candour.learning.selectors import pool
     from candour.learning.selectors import search as search_selectors
     from candour.learning.selectors import traps as trap_selectors
-    from candour.learning.views.search import RESULTS_PER_PAGE
+    from candour.learning.views.search import COUNT_LIMIT, RESULTS_PER_PAGE
 
     steps: dict[str, float] = {}
     started = time.perf_counter()
@@ -863,7 +863,8 @@ def page_view(user_id: int, params: dict[str, str]) -> tuple[float, dict[str, fl
     found = search_selectors.search(user=user, query=query, filters=form.filters())
     t = time.perf_counter()
     steps["form"] = t - started
-    pagination = paginate(request, found, per_page=RESULTS_PER_PAGE)  # counts the matches
+    # Counts the matches, up to the limit, as the view does.
+    pagination = paginate(request, found, per_page=RESULTS_PER_PAGE, count_limit=COUNT_LIMIT)
     steps["count"] = time.perf_counter() - t
     t = time.perf_counter()
     page = list(pagination.page)

@@ -203,3 +203,26 @@ def test_other_roles_are_refused(signed_in, make_user, ours, role):
         reverse("learning:saved"),
     ):
         assert client.get(url).status_code == 403, url
+
+
+def test_a_broad_search_is_counted_up_to_a_limit(
+    signed_in, analyst, programme, intake, release, monkeypatch
+):
+    from candour.learning.views import search as search_views
+
+    for n in range(3):
+        release(programme, intake, f"The chronology was late for visit {n}.")
+    monkeypatch.setattr(search_views, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(search_views, "RESULTS_PER_PAGE", 1)
+    client = signed_in(analyst)
+    html = search_page(client)
+    assert "More than 2 reports found" in html
+    assert "The best 2 are shown" in html
+    assert len(references(html)) == 1
+    # The pages stop at the limit: asking for the third gives the last, the second.
+    last = search_page(client, page=3)
+    assert references(last) == references(search_page(client, page=2)) != references(html)
+    monkeypatch.setattr(search_views, "COUNT_LIMIT", 3)
+    html = search_page(client)
+    assert "3 reports found" in html
+    assert "More than" not in html

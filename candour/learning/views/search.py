@@ -20,6 +20,9 @@ from candour.learning.selectors import pool, traps
 from candour.learning.selectors import search as search_selectors
 
 RESULTS_PER_PAGE = 20
+# Matches are counted up to here (50 pages): counting all of a broad search over a million
+# reports costs more than finding its best page (benchmarks/learning_scale.py).
+COUNT_LIMIT = 1000
 
 
 @staff(Role.ANALYST)
@@ -36,7 +39,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         query = form.query()
         found = search_selectors.search(user=user, query=query, filters=form.filters())
-        pagination = paginate(request, found, per_page=RESULTS_PER_PAGE)
+        pagination = paginate(request, found, per_page=RESULTS_PER_PAGE, count_limit=COUNT_LIMIT)
         page = list(pagination.page)
         snippets = search_selectors.snippets(page=page, query=query)
         labels = (
