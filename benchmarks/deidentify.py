@@ -38,12 +38,9 @@ if str(REPO_ROOT) not in sys.path:
 
 import psutil  # noqa: E402
 
-from candour.deidentify.synthetic import (  # noqa: E402
-    CASE_REFERENCE_PATTERNS,
-    Document,
-    generate,
-    load_presidio_synth,
-)
+from candour.deidentify.synthetic.corpus import generate  # noqa: E402
+from candour.deidentify.synthetic.gold import CASE_REFERENCE_PATTERNS, Document  # noqa: E402
+from candour.deidentify.synthetic.presidio_synth import load_presidio_synth  # noqa: E402
 from candour.deidentify.types import EntityType, KnownEntity  # noqa: E402
 
 DEFAULT_EXT = REPO_ROOT.parent / "shared" / "data" / "presidio_synth_dataset_v2.json"

@@ -91,7 +91,7 @@ def error_response(status: int, interface: str, details: dict[int, str]) -> byte
     """A complete HTTP/1.1 response: an OperationOutcome or a problem+json document."""
     detail = details.get(status)
     if interface == "fhir":
-        from candour.flags.fhir import outcome_for_status
+        from candour.flags.fhir_http import outcome_for_status
 
         response = outcome_for_status(status, detail)
     else:

@@ -115,7 +115,7 @@ class ApiProblemMiddleware:
             title = HTTPStatus(response.status_code).phrase
             replacement = problem(status=response.status_code, title=title)
         elif request.path.startswith("/fhir/") or request.path == "/fhir":
-            from candour.flags.fhir import is_fhir_answer, outcome_for_status
+            from candour.flags.fhir_http import is_fhir_answer, outcome_for_status
 
             if is_fhir_answer(content_type):
                 return response

@@ -21,9 +21,8 @@ from django.utils import timezone
 from candour.accounts import selectors as accounts
 from candour.flags import selectors, webhooks
 from candour.flags.models import LocalAuthorityContact, Notification
-from candour.flags.services import notifications
+from candour.flags.services import notifications, upload_chunks
 from candour.flags.services import retention as flag_retention
-from candour.flags.services import upload as upload_service
 from candour.notifications.models import Job
 from candour.notifications.registry import job_handler
 from candour.notifications.schedule import daily_job
@@ -193,10 +192,10 @@ def alert_administrators(job: Job) -> None:
         )
 
 
-@job_handler(upload_service.APPLY_JOB)
+@job_handler(upload_chunks.APPLY_JOB)
 def apply_upload(job: Job) -> None:
     """Apply a received upload file, a short committed chunk at a time (services.upload); a
     run that uses up its time queues the next, so notifications are delivered in between."""
     upload = selectors.find_upload_to_apply(reference=job.payload["upload"])
     if upload is not None:
-        upload_service.continue_upload(upload=upload)
+        upload_chunks.continue_upload(upload=upload)

@@ -16,7 +16,7 @@ from typing import Any
 from django.urls import reverse
 
 from candour.deidentify.types import LABELS, EntityType
-from candour.reporting.forms.report import HARM_TYPES, QUESTION_OF_FIELD, QUESTIONS
+from candour.reporting.forms.report_questions import HARM_TYPES, QUESTION_OF_FIELD, QUESTIONS
 from candour.reporting.lifecycle import REPORT
 from candour.reporting.models import Report, Status
 from candour.reporting.services.intake import can_review

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from candour.accounts.models import Role
 from candour.core import client_limits, keys
 from candour.flags import identifiers, selectors
-from candour.flags.fhir import flag_id
+from candour.flags.fhir_resources import flag_id
 from candour.flags.models import CareSetting, Subject
 from candour.flags.services import clients as clients_service
 from candour.flags.services import lookups as lookups_service

@@ -11,19 +11,17 @@ import nhs_number
 import phonenumbers
 import pytest
 
-from candour.deidentify.synthetic import (
+from candour.deidentify.synthetic.corpus import MAX_CHARS, MIN_CHARS, generate
+from candour.deidentify.synthetic.gold import (
     CASE_REFERENCE_PATTERNS,
-    MAX_CHARS,
-    MIN_CHARS,
-    NAME_WORDS,
-    STREET_SUFFIXES,
     Document,
     GoldSpan,
     check_document,
-    generate,
-    is_valid_nhs_number,
-    load_presidio_synth,
 )
+from candour.deidentify.synthetic.identifiers import is_valid_nhs_number
+from candour.deidentify.synthetic.people import NAME_WORDS
+from candour.deidentify.synthetic.places import STREET_SUFFIXES
+from candour.deidentify.synthetic.presidio_synth import load_presidio_synth
 from candour.deidentify.types import EntityType, KnownEntity
 
 REQUIRED_TYPES = {

@@ -18,7 +18,7 @@ from candour.accounts.models import Organisation, Role, User
 from candour.audit.models import AuditEntry
 from candour.flags.identifiers import parse
 from candour.flags.models import FileResult, LineResult, Plan, Subject, Upload, UploadLine
-from candour.flags.services import lookups
+from candour.flags.services import lookups, upload_chunks
 from candour.flags.services import upload as upload_service
 from candour.flags.tests.test_uploads import CHILD, MOTHER, SISTER, csv_bytes, line
 from candour.flags.tests.test_views_local_authority import numbers
@@ -136,7 +136,7 @@ def test_an_upsert_for_a_child_held_elsewhere_creates_no_second_record(
 def chunk_lines(monkeypatch: pytest.MonkeyPatch, lines: int) -> None:
     """Apply files in chunks of exactly this many lines."""
     for name in ("CHUNK_LINES", "MIN_CHUNK_LINES", "MAX_CHUNK_LINES"):
-        monkeypatch.setattr(upload_service, name, lines, raising=False)
+        monkeypatch.setattr(upload_chunks, name, lines, raising=False)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from candour.core.lifecycle import IllegalMove
 from candour.flags.lifecycle import UPLOAD
 from candour.flags.models import FileResult, Subject, Upload, UploadLine, UploadStatus
 from candour.flags.services import upload as upload_service
+from candour.flags.services import upload_batch, upload_chunks
 from candour.flags.tests.test_upload_application import chunk_lines
 from candour.flags.tests.test_uploads import csv_bytes, line
 from candour.flags.tests.test_views_local_authority import numbers
@@ -67,7 +68,7 @@ def test_a_received_file_waits_for_the_worker_and_shows_no_result(manager) -> No
     assert (upload.status, upload.result, upload.lines_total) == (S.RECEIVED, "", 1)
     assert upload.data is not None
     assert not Subject.objects.exists()
-    job = Job.objects.get(kind=upload_service.APPLY_JOB)
+    job = Job.objects.get(kind=upload_chunks.APPLY_JOB)
     assert job.payload == {"upload": str(upload.reference)}  # a reference, no content
 
     assert run_due_jobs() == 1
@@ -85,12 +86,12 @@ def test_a_run_out_of_time_hands_over_to_a_new_job(manager, monkeypatch) -> None
     chunk_lines(monkeypatch, 10)
     upload = receive(manager, csv_bytes(*[line(number) for number in numbers(35)]))
     # Each run applies one chunk, then queues the next: other jobs run in between.
-    assert upload_service.continue_upload(upload=upload, budget_seconds=0) is False
+    assert upload_chunks.continue_upload(upload=upload, budget_seconds=0) is False
     upload.refresh_from_db()
     assert (upload.status, upload.lines_done) == (S.APPLYING, 10)
     assert UploadLine.objects.filter(upload=upload).count() == 10
     assert upload.lines_applied == 0  # nothing published until the end
-    pending = Job.objects.filter(kind=upload_service.APPLY_JOB, status=JobStatus.PENDING)
+    pending = Job.objects.filter(kind=upload_chunks.APPLY_JOB, status=JobStatus.PENDING)
     assert pending.count() == 2  # the first job (not run here) and the next one
     run_due_jobs()
     upload.refresh_from_db()
@@ -104,9 +105,9 @@ def test_a_chunk_is_never_applied_twice(manager, monkeypatch) -> None:
     chunk_lines(monkeypatch, 10)
     upload = receive(manager, csv_bytes(*[line(number) for number in numbers(25)]))
     stale = Upload.objects.get(pk=upload.pk)
-    assert upload_service.continue_upload(upload=upload, budget_seconds=0) is False
+    assert upload_chunks.continue_upload(upload=upload, budget_seconds=0) is False
     stale.status = S.APPLYING  # it read the upload before the first chunk
-    assert upload_service.continue_upload(upload=stale, budget_seconds=None) is True
+    assert upload_chunks.continue_upload(upload=stale, budget_seconds=None) is True
     assert UploadLine.objects.filter(upload=upload).count() == 10
     run_due_jobs()
     upload.refresh_from_db()
@@ -117,23 +118,23 @@ def test_a_chunk_is_never_applied_twice(manager, monkeypatch) -> None:
 def test_a_crash_mid_chunk_changes_nothing_and_the_retry_resumes(manager, monkeypatch) -> None:
     chunk_lines(monkeypatch, 10)
     upload = receive(manager, csv_bytes(*[line(number) for number in numbers(25)]))
-    assert upload_service.continue_upload(upload=upload, budget_seconds=0) is False
+    assert upload_chunks.continue_upload(upload=upload, budget_seconds=0) is False
     calls = []
-    real_save = upload_service._Batch.save
+    real_save = upload_batch.Batch.save
 
-    def crash_once(batch: upload_service._Batch) -> None:
+    def crash_once(batch: upload_batch.Batch) -> None:
         calls.append(1)
         real_save(batch)
         if len(calls) == 1:
             raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(upload_service._Batch, "save", crash_once)
+    monkeypatch.setattr(upload_batch.Batch, "save", crash_once)
     with pytest.raises(RuntimeError):
-        upload_service.continue_upload(upload=Upload.objects.get(pk=upload.pk))
+        upload_chunks.continue_upload(upload=Upload.objects.get(pk=upload.pk))
     upload.refresh_from_db()
     assert upload.lines_done == 10  # the failed chunk left no trace
     assert Subject.objects.count() == 10
-    assert upload_service.continue_upload(upload=upload, budget_seconds=None) is True
+    assert upload_chunks.continue_upload(upload=upload, budget_seconds=None) is True
     upload.refresh_from_db()
     assert (upload.status, upload.lines_applied, Subject.objects.count()) == (S.APPLIED, 25, 25)
 
@@ -142,7 +143,7 @@ def test_a_deleted_upload_job_does_nothing(manager) -> None:
     upload = receive(manager, csv_bytes(line()))
     Upload.objects.filter(pk=upload.pk).delete()
     assert run_due_jobs() == 1
-    assert Job.objects.get(kind=upload_service.APPLY_JOB).status == JobStatus.DONE
+    assert Job.objects.get(kind=upload_chunks.APPLY_JOB).status == JobStatus.DONE
 
 
 def test_the_dates_are_checked_against_the_day_the_file_arrived(manager) -> None:

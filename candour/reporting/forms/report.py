@@ -9,13 +9,14 @@ errors kept; check answers and submit validate every answer again.
 Templates render the fields by hand (``reporting/report/_*.html``) with GOV.UK markup: every
 input's id is its field name (``kind``, then ``kind-2``... for the other radios), so the error
 summary can link to ``#<field name>`` for every kind of field.
+
+The question pages and moving between them are in ``report_questions``, the kinds of
+field in ``report_fields``, the check answers page's form in ``report_submit``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -27,6 +28,21 @@ from django.utils import timezone
 
 from candour.core.forms import GovukForm
 from candour.deidentify.cli import InputError, parse_known
+from candour.reporting.forms.report_fields import (
+    MONTHS,
+    NARRATIVE_HINTS,
+    radio_field,
+    text_field,
+    yes_no_field,
+)
+from candour.reporting.forms.report_questions import (
+    CONTACT_FIELDS,
+    HARM_TYPES,
+    QUESTIONS,
+    Question,
+    is_returning,
+    next_question,
+)
 from candour.reporting.services import submission
 from candour.reporting.vocabulary import (
     NARRATIVE_KEYS,
@@ -37,157 +53,10 @@ from candour.reporting.vocabulary import (
     ServiceArea,
 )
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 YEARS_OFFERED = 20
 KNOWN_MAX_CHARS = 2_000
 CONTACT_MAX_CHARS = 200
-YES_NO = (("yes", "Yes"), ("no", "No"))
-HARM_TYPES = (("physical", "Physical"), ("psychological", "Psychological or emotional"))
-CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
 _PHONE = re.compile(r"^\+?[\d\s().-]{7,25}$")
-_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-NOT_SENT = "Your report could not be sent. Check your answers, then submit your report again"
-
-# The hidden inputs that steer the journey (never answers, never carried on).
-ANSWERED = "question"  # the page whose own answers these are
-RETURN = "return"  # "check-answers": go back there once this page is answered
-RETURN_TO_CHECK = "check-answers"
-
-NARRATIVE_HINTS = {
-    "what_happened": (
-        "Describe what happened, or nearly happened, in your own words. You can use "
-        "names: they are hidden before anyone outside the intake team reads your report."
-    ),
-    "lead_up": "For example, workload, handovers, systems or information that was missing.",
-    "how_noticed": "Who or what spotted it, and how.",
-    "what_was_done": "What you or others did about it at the time.",
-    "outcome": "What happened in the end, for the child and for the work.",
-    "why": "What made it more likely. We are asking about the system, not who was to blame.",
-    "prevention": "Any change, small or large, that you think would help.",
-}
-
-
-# --- The question pages -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Question:
-    """One question page: its address, its title (the page's one <h1>), the answers it asks
-    for and, if one must be given, how the start page lists it."""
-
-    slug: str
-    title: str
-    fields: tuple[str, ...]
-    required: str = ""
-    only_if_confidential: bool = False
-
-    @property
-    def template(self) -> str:
-        return f"reporting/report/questions/{self.slug.replace('-', '_')}.html"
-
-    def applies(self, answers: Mapping[str, Any]) -> bool:
-        """Contact questions are never shown to someone who chose to report anonymously."""
-        return not self.only_if_confidential or (
-            answers.get("confidentiality") != Confidentiality.ANONYMOUS
-        )
-
-
-QUESTIONS: tuple[Question, ...] = (
-    Question("kind", "What kind of event was it?", ("kind",), "what kind of event it was"),
-    Question(
-        "service-area",
-        "Which service area did it happen in?",
-        ("service_area",),
-        "which service area it happened in",
-    ),
-    Question(
-        "when",
-        "Roughly when did it happen?",
-        ("occurred_month", "occurred_year"),
-        "roughly when it happened: the month and year",
-    ),
-    Question(
-        "what-happened", "What happened?", ("what_happened",), "what happened, in your own words"
-    ),
-    Question(
-        "more-about-it",
-        "More about what happened",
-        ("lead_up", "how_noticed", "what_was_done", "outcome"),
-    ),
-    Question("why-it-happened", "Why it happened and what might help", ("why", "prevention")),
-    Question("names-to-hide", "People and places to hide (optional)", ("known",)),
-    Question(
-        "harm",
-        "How much harm was caused to anyone?",
-        ("harm", "harm_types"),
-        "how much harm was caused",
-    ),
-    Question("your-role", "What is your role?", ("reporter_role",), "your role"),
-    Question(
-        "sharing",
-        "Can we share a de-identified lesson from your report?",
-        ("consent_to_publish",),
-        "whether we can share a de-identified lesson from your report",
-    ),
-    Question(
-        "confidential-or-anonymous",
-        "Do you want to report confidentially or anonymously?",
-        ("confidentiality",),
-        "whether you report confidentially or anonymously",
-    ),
-    Question(
-        "contact-details",
-        "How can we contact you?",
-        CONTACT_FIELDS,
-        "if you report confidentially, an email address or phone number",
-        only_if_confidential=True,
-    ),
-)
-QUESTIONS_BY_SLUG = {question.slug: question for question in QUESTIONS}
-QUESTION_OF_FIELD = {name: question for question in QUESTIONS for name in question.fields}
-ANSWER_FIELDS = tuple(QUESTION_OF_FIELD)
-_MULTIPLE = frozenset({"harm_types"})
-
-
-def is_answering(question: Question, answers: QueryDict) -> bool:
-    """Whether these are this page's own answers, sent from it (rather than a page arriving
-    with the answers so far: forward, back, or from a Change link)."""
-    return answers.get(ANSWERED) == question.slug
-
-
-def is_returning(answers: QueryDict) -> bool:
-    """Whether the reporter came from check answers (a Change link) and goes back there."""
-    return answers.get(RETURN) == RETURN_TO_CHECK
-
-
-def next_question(question: Question, answers: Mapping[str, Any]) -> Question | None:
-    """The page after this one that applies to these answers; None for check answers."""
-    following = QUESTIONS[QUESTIONS.index(question) + 1 :]
-    return next((q for q in following if q.applies(answers)), None)
-
-
-def previous_question(question: Question, answers: Mapping[str, Any]) -> Question | None:
-    """The page before this one that applies; None before the first (immediate risk)."""
-    earlier = reversed(QUESTIONS[: QUESTIONS.index(question)])
-    return next((q for q in earlier if q.applies(answers)), None)
-
-
-def last_question(answers: Mapping[str, Any]) -> Question:
-    """The page before check answers: contact details only for a confidential report."""
-    return next(q for q in reversed(QUESTIONS) if q.applies(answers))
 
 
 def after(question: Question, answers: QueryDict) -> Question | None:
@@ -198,70 +67,8 @@ def after(question: Question, answers: QueryDict) -> Question | None:
     return next_question(question, answers)
 
 
-def carried_answers(answers: QueryDict, *, leave_out: Iterable[str] = ()) -> list[tuple[str, str]]:
-    """Every answer so far as (name, value) pairs for hidden inputs, as it was sent (each is
-    checked on its own page and again at check answers). Contact details travel only while
-    the reporter chooses to be confidential."""
-    skip = set(leave_out)
-    if answers.get("confidentiality") != Confidentiality.CONFIDENTIAL:
-        skip.update(CONTACT_FIELDS)
-    return [
-        (name, value)
-        for name in ANSWER_FIELDS
-        if name not in skip
-        for value in answers.getlist(name)
-    ]
-
-
-def initial_answers(question: Question, answers: QueryDict) -> dict[str, Any]:
-    """A page's own answers so far, to show it filled in (without errors) when arriving."""
-    return {
-        name: answers.getlist(name) if name in _MULTIPLE else answers.get(name, "")
-        for name in question.fields
-        if name in answers
-    }
-
-
-# --- Fields -------------------------------------------------------------------------------
-
-
-def _yes(value: str) -> bool:
-    return value == "yes"
-
-
-def _yes_no(*, required: str, label: str, hint: str = "") -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label,
-        help_text=hint,
-        choices=YES_NO,
-        coerce=_yes,
-        widget=forms.RadioSelect,
-        error_messages={"required": required, "invalid_choice": required},
-    )
-
-
-def _radios(choices: Any, *, label: str, required: str, hint: str = "") -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        help_text=hint,
-        choices=choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": required, "invalid_choice": required},
-    )
-
-
-def _text(*, label: str, hint: str = "", required: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        required=bool(required),
-        widget=forms.Textarea,
-        error_messages={"required": required} if required else {},
-    )
-
-
 class ImmediateRiskForm(GovukForm):
-    immediate_risk = _yes_no(
+    immediate_risk = yes_no_field(
         label="Is a child at immediate risk of harm now?",
         hint=(
             "For example, a child is in danger now, or will be before the end of today, "
@@ -278,12 +85,12 @@ class ReportForm(GovukForm):
     contact page needs the choice of confidential), but keeps only that page's errors.
     """
 
-    kind = _radios(
+    kind = radio_field(
         Kind.choices,
         label="What kind of event was it?",
         required="Select what kind of event it was",
     )
-    service_area = _radios(
+    service_area = radio_field(
         ServiceArea.choices,
         label="Which service area did it happen in?",
         required="Select the service area it happened in",
@@ -307,23 +114,25 @@ class ReportForm(GovukForm):
             "invalid_choice": "Select a year from the list",
         },
     )
-    what_happened = _text(
+    what_happened = text_field(
         label="What happened?",
         hint=NARRATIVE_HINTS["what_happened"],
         required="Enter what happened",
     )
-    lead_up = _text(label="What led up to it (optional)", hint=NARRATIVE_HINTS["lead_up"])
-    how_noticed = _text(
+    lead_up = text_field(label="What led up to it (optional)", hint=NARRATIVE_HINTS["lead_up"])
+    how_noticed = text_field(
         label="How it was noticed or caught (optional)", hint=NARRATIVE_HINTS["how_noticed"]
     )
-    what_was_done = _text(label="What was done (optional)", hint=NARRATIVE_HINTS["what_was_done"])
-    outcome = _text(label="What the outcome was (optional)", hint=NARRATIVE_HINTS["outcome"])
-    why = _text(label="Why you think it happened (optional)", hint=NARRATIVE_HINTS["why"])
-    prevention = _text(
+    what_was_done = text_field(
+        label="What was done (optional)", hint=NARRATIVE_HINTS["what_was_done"]
+    )
+    outcome = text_field(label="What the outcome was (optional)", hint=NARRATIVE_HINTS["outcome"])
+    why = text_field(label="Why you think it happened (optional)", hint=NARRATIVE_HINTS["why"])
+    prevention = text_field(
         label="What might stop it happening again (optional)",
         hint=NARRATIVE_HINTS["prevention"],
     )
-    known = _text(
+    known = text_field(
         label="People and places to hide (optional)",
         hint=(
             "If you used names of people or places, write one on each line, with who or what "
@@ -333,7 +142,7 @@ class ReportForm(GovukForm):
             "hide them in your report, then throw it away."
         ),
     )
-    harm = _radios(
+    harm = radio_field(
         Harm.choices,
         label="How much harm was caused to anyone?",
         hint="If it was a near miss or a good catch, select no harm.",
@@ -347,13 +156,13 @@ class ReportForm(GovukForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Select the kinds of harm from the list"},
     )
-    reporter_role = _radios(
+    reporter_role = radio_field(
         ReporterRole.choices,
         label="What is your role?",
         hint="This helps us understand the work. It is not used to identify you.",
         required="Select your role",
     )
-    consent_to_publish = _yes_no(
+    consent_to_publish = yes_no_field(
         label="Can we share a de-identified lesson from your report?",
         hint=(
             "We may share what was learned with other teams and services, after removing "
@@ -361,7 +170,7 @@ class ReportForm(GovukForm):
         ),
         required="Select yes if we can share a de-identified lesson from your report",
     )
-    confidentiality = _radios(
+    confidentiality = radio_field(
         Confidentiality.choices,
         label="Do you want to report confidentially or anonymously?",
         required="Select confidential or anonymous",
@@ -557,25 +366,3 @@ class ReportForm(GovukForm):
         if data["confidentiality"] == Confidentiality.CONFIDENTIAL:
             pairs += [(name, data[name]) for name in CONTACT_FIELDS]
         return pairs
-
-
-class SubmitReportForm(ReportForm):
-    """The check answers page posts every answer again, with the idempotency key."""
-
-    idempotency_key = forms.CharField(
-        widget=forms.HiddenInput,
-        error_messages={"required": NOT_SENT},
-    )
-
-    def clean_idempotency_key(self) -> str:
-        key: str = self.cleaned_data["idempotency_key"]
-        if not _IDEMPOTENCY_KEY.match(key):
-            raise ValidationError(NOT_SENT)
-        return key
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if self.has_error("idempotency_key"):  # hidden: say so at the top of the page
-            self.errors.pop("idempotency_key")
-            self.add_error(None, NOT_SENT)
-        return data

@@ -23,7 +23,7 @@ from django.utils.html import escape
 
 from candour.accounts.models import Role
 from candour.core import client_limits
-from candour.reporting.forms.report import QUESTIONS, QUESTIONS_BY_SLUG
+from candour.reporting.forms.report_questions import QUESTIONS, QUESTIONS_BY_SLUG
 from candour.reporting.models import Report
 from candour.reporting.services import inbox as inbox_service
 from candour.reporting.services import intake as intake_service

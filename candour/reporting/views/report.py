@@ -20,13 +20,10 @@ from candour.core.access import public
 from candour.core.ceilings import CeilingReached
 from candour.core.client_limits import client_of, describe_wait
 from candour.reporting import presenters, receipts, selectors
-from candour.reporting.forms import report as questions
-from candour.reporting.forms.report import (
-    ImmediateRiskForm,
-    Question,
-    ReportForm,
-    SubmitReportForm,
-)
+from candour.reporting.forms import report_questions as questions
+from candour.reporting.forms.report import ImmediateRiskForm, ReportForm, after
+from candour.reporting.forms.report_questions import Question
+from candour.reporting.forms.report_submit import SubmitReportForm
 from candour.reporting.models import Programme
 from candour.reporting.services import submission
 
@@ -128,7 +125,7 @@ def answer_question(request: HttpRequest, slug: str, question: str) -> HttpRespo
     form = ReportForm(answers, question=page)
     if not form.is_valid():
         return _question_page(request, programme, page, form, answers, status=400)
-    return _move_on(programme, questions.after(page, answers))
+    return _move_on(programme, after(page, answers))
 
 
 def _check_page(

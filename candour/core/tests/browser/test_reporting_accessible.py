@@ -33,7 +33,7 @@ from candour.core.tests.browser.conftest import (
     visit,
 )
 from candour.reporting.forms.inbox import RECEIPT_REFUSED
-from candour.reporting.forms.report import QUESTIONS_BY_SLUG
+from candour.reporting.forms.report_questions import QUESTIONS_BY_SLUG
 from candour.reporting.models import Disclosure, Programme, Report
 from candour.reporting.services import analysis as analysis_service
 from candour.reporting.services import disclosure as disclosure_service
