@@ -52,6 +52,10 @@ class IndexedReport(models.Model):
     codes = models.TextField(blank=True)
     occurred = models.PositiveIntegerField()  # year * 100 + month
     released_on = models.DateField()
+    # The order reports were first released in (a newer one has a higher number), so a broad
+    # search can take its most recent matches without sorting them all (ADR 0019). On SQLite
+    # it is the report's row id in the FTS5 table, which FTS5 reads in order.
+    position = models.PositiveBigIntegerField(unique=True)
     # PostgreSQL's full-text vector (GIN-indexed there); SQLite uses the FTS5 table
     # learning_fts instead, and leaves this empty.
     vector = SearchVectorField(null=True)
@@ -60,6 +64,10 @@ class IndexedReport(models.Model):
         indexes: ClassVar[list[Any]] = [
             models.Index(fields=["organisation", "released_on"]),
             models.Index(fields=["occurred"]),
+            # Filters alone show the newest released first: read in this order, not sorted.
+            models.Index(fields=["-released_on", "reference"], name="learning_newest_released"),
+            # PostgreSQL: an authority's search walks its own reports newest first.
+            models.Index(fields=["organisation", "position"], name="learning_authority_position"),
         ]
 
     def __str__(self) -> str:

@@ -2,15 +2,19 @@
 (tsvector with a GIN index), read from the same parsed query (``learning.query``).
 
 Results are ranked (BM25 on SQLite, ``ts_rank`` on PostgreSQL: higher ``score`` is better),
-newest first among equals, or newest first when only filters are given. Snippets are built
-for one page of results at a time.
+newest first among equals, or newest first when only filters are given. A broad search ranks
+only its most recent ``RANKED_LIMIT`` matches and says so (``Found.bounded``): ranking every
+match of a common word is what made a search over a million reports slow (ADR 0019).
+Snippets are built for one page of results at a time.
 """
 
 from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
@@ -22,11 +26,13 @@ from candour.accounts.models import User
 from candour.learning.models.search import IndexedReport
 from candour.learning.models.traps import Membership
 from candour.learning.query import Query, Term, fts5
-from candour.learning.selectors.pool import visible_reports
-from candour.learning.services.index import MARK_END, MARK_START, SEARCH_CONFIG
+from candour.learning.selectors.pool import is_national, visible_reports
+from candour.learning.services.index import MARK_END, MARK_START, SEARCH_CONFIG, scope_token
 
 SNIPPET_WORDS = 24
 PLAIN_SNIPPET_CHARACTERS = 240
+# A search that matches more than this ranks the most recent this many of its matches.
+RANKED_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,41 @@ def _postgres_query(query: Query) -> SearchQuery:
     return included
 
 
-def _matching(reports: QuerySet[IndexedReport], query: Query) -> QuerySet[IndexedReport]:
+class Ranked(Sequence[IndexedReport]):
+    """Reports in a ranked order of ids, read from the database a slice (a page) at a time."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> IndexedReport: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[IndexedReport]: ...
+    def __getitem__(self, index: int | slice) -> IndexedReport | list[IndexedReport]:
+        if isinstance(index, slice):
+            ids = self.ids[index]
+            rows = IndexedReport.objects.in_bulk(ids)
+            return [rows[pk] for pk in ids if pk in rows]
+        return IndexedReport.objects.get(pk=self.ids[index])
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a search found, best first; ``bounded`` if it matched more reports than it
+    ranked, in which case only the most recent ``RANKED_LIMIT`` matches are in ``reports``."""
+
+    reports: QuerySet[IndexedReport] | Ranked
+    bounded: bool = False
+
+
+def _matching(
+    reports: QuerySet[IndexedReport], query: Query, *, organisation_id: int | None = None
+) -> QuerySet[IndexedReport]:
+    """The matches, with a ``score``; on SQLite, ``organisation_id`` (an authority's own
+    search) is asked of FTS5 itself, so it reads only that authority's matches."""
     if connection.vendor == "postgresql":
         wanted = _postgres_query(query)
         return reports.filter(vector=wanted).annotate(score=SearchRank(F("vector"), wanted))
@@ -90,13 +130,29 @@ def _matching(reports: QuerySet[IndexedReport], query: Query) -> QuerySet[Indexe
     # unary + keeps the join from being used to look up the FTS table by rowid, so SQLite
     # always starts from the match and reads each matched report by its key; otherwise,
     # given an authority's index, it runs the whole MATCH once per report of the authority
-    # (30 times slower at 20,000 reports; benchmarks/learning_scale.py).
+    # (30 times slower at 20,000 reports; benchmarks/learning_scale.py). The FTS5 row id is
+    # the report's position in release order.
     return reports.extra(  # noqa: S610 - the table names are the models' own; text is a parameter
         tables=["learning_fts"],
-        where=[f"{table}.report_id = +learning_fts.rowid", "learning_fts MATCH %s"],
-        params=[fts5(query)],
-        select={"score": "-bm25(learning_fts)"},  # bm25 is lower for better matches
+        where=[f"{table}.position = +learning_fts.rowid", "learning_fts MATCH %s"],
+        params=[_fts5_match(query, organisation_id)],
+        # bm25 is lower for better matches; the scope column does not count.
+        select={"score": "-bm25(learning_fts, 1.0, 0.0)"},
     )
+
+
+def _fts5_match(query: Query, organisation_id: int | None) -> str:
+    words = f"{{body}} : ({fts5(query)})"  # the words are looked for in the text only
+    if organisation_id is None:
+        return words
+    return f"{words} AND scope : {scope_token(organisation_id)}"
+
+
+def _newest_first(matching: QuerySet[IndexedReport]) -> QuerySet[IndexedReport]:
+    if connection.vendor == "postgresql":
+        return matching.order_by("-position")
+    # By the FTS table's rowid, which FTS5 returns in order: no sort of every match.
+    return matching.extra(order_by=["-learning_fts.rowid"])
 
 
 def _in_trap(reports: QuerySet[IndexedReport], user: User, trap: str) -> QuerySet[IndexedReport]:
@@ -109,16 +165,53 @@ def _in_trap(reports: QuerySet[IndexedReport], user: User, trap: str) -> QuerySe
     return reports.filter(pk__in=members)
 
 
-def search(*, user: User, query: Query | None, filters: Filters) -> QuerySet[IndexedReport]:
-    """The released reports this user may read that match, best first."""
+def _own_authority(user: User) -> int | None:
+    """The authority whose reports alone the user reads, if any (not national analysts)."""
+    return None if is_national(user) else user.organisation_id
+
+
+def _readable(user: User, filters: Filters) -> QuerySet[IndexedReport]:
     reports = _filtered(visible_reports(user=user), filters)
     if filters.trap:
         reports = _in_trap(reports, user, filters.trap)
+    return reports
+
+
+def _best_first(reports: QuerySet[IndexedReport]) -> QuerySet[IndexedReport]:
+    return reports.order_by("-score", "-released_on", "reference")
+
+
+def _newest_released(reports: QuerySet[IndexedReport]) -> QuerySet[IndexedReport]:
+    return reports.annotate(score=Value(0.0, output_field=FloatField())).order_by(
+        "-released_on", "reference"
+    )
+
+
+def search(*, user: User, query: Query | None, filters: Filters) -> QuerySet[IndexedReport]:
+    """Every released report this user may read that matches, best first."""
+    reports = _readable(user, filters)
     if query is None:
-        return reports.annotate(score=Value(0.0, output_field=FloatField())).order_by(
-            "-released_on", "reference"
-        )
-    return _matching(reports, query).order_by("-score", "-released_on", "reference")
+        return _newest_released(reports)
+    return _best_first(_matching(reports, query, organisation_id=_own_authority(user)))
+
+
+def ranked(
+    *, user: User, query: Query | None, filters: Filters, limit: int = RANKED_LIMIT
+) -> Found:
+    """The search page's results: as ``search``, but of a broad search only the most recent
+    ``limit`` matches are ranked. The matches are read once, newest first, stopping after
+    ``limit + 1``, so the cost follows the limit, not the number of matches; they are
+    counted and ranked from that one read."""
+    reports = _readable(user, filters)
+    if query is None:
+        return Found(_newest_released(reports))
+    matching = _newest_first(_matching(reports, query, organisation_id=_own_authority(user)))
+    # The stubs do not know the score that extra() selects.
+    columns = matching.values_list("pk", "score", "released_on", "reference")  # type: ignore[misc]
+    newest = list(columns[: limit + 1])
+    bounded = len(newest) > limit
+    best = sorted(newest[:limit], key=lambda row: (-row[1], -row[2].toordinal(), row[3]))
+    return Found(Ranked([row[0] for row in best]), bounded=bounded)
 
 
 def matches(*, user: User, query: Query | None, filters: Filters, report_id: int) -> bool:
@@ -142,7 +235,7 @@ def _plain(indexed: IndexedReport) -> SafeString:
 def snippets(*, page: list[IndexedReport], query: Query | None) -> dict[int, SafeString]:
     """A highlighted extract of each report on the page, by report id."""
     ids = [indexed.pk for indexed in page]
-    found: dict[int, str] = {}
+    found: dict[int, str] = {}  # by report id
     if query is not None and ids:
         if connection.vendor == "postgresql":
             headlines = IndexedReport.objects.filter(pk__in=ids).annotate(
@@ -160,15 +253,16 @@ def snippets(*, page: list[IndexedReport], query: Query | None) -> dict[int, Saf
             )
             found = {row.pk: row.headline for row in headlines}
         else:
+            by_position = {indexed.position: indexed.pk for indexed in page}
             placeholders = ", ".join(["%s"] * len(ids))
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT rowid, snippet(learning_fts, 0, %s, %s, ' … ', %s)"  # noqa: S608
                     " FROM learning_fts WHERE learning_fts MATCH %s"
                     f" AND rowid IN ({placeholders})",
-                    [MARK_START, MARK_END, SNIPPET_WORDS, fts5(query), *ids],
+                    [MARK_START, MARK_END, SNIPPET_WORDS, _fts5_match(query, None), *by_position],
                 )
-                found = dict(cursor.fetchall())
+                found = {by_position[row]: text for row, text in cursor.fetchall()}
     return {
         indexed.pk: _marked(found[indexed.pk]) if found.get(indexed.pk) else _plain(indexed)
         for indexed in page

@@ -17,30 +17,33 @@ def find_last_run(*, organisation: Organisation) -> DiscoveryRun | None:
     return DiscoveryRun.objects.filter(organisation=organisation).order_by("-pk").first()
 
 
+def _listed(*, user: User) -> tuple[QuerySet[ErrorTrap], QuerySet[ErrorTrap]]:
+    traps = ErrorTrap.objects.filter(organisation=user.organisation)
+    named = traps.exclude(status=TrapStatus.CANDIDATE).order_by("status", "number")
+    last = find_last_run(organisation=user.organisation)
+    if last is None:
+        return named, traps.none()
+    candidates = traps.filter(status=TrapStatus.CANDIDATE, last_run=last, size__gt=0)
+    return named, candidates.order_by("-size", "number")
+
+
 def list_traps(*, user: User) -> tuple[list[ErrorTrap], list[ErrorTrap]]:
     """(named traps: confirmed, monitoring, closed; candidates of the last run, largest
     first). Candidates earlier runs found but the last did not are not listed."""
     if user.role != Role.ANALYST:
         return [], []
-    traps = ErrorTrap.objects.filter(organisation=user.organisation)
-    named = list(traps.exclude(status=TrapStatus.CANDIDATE).order_by("status", "number"))
-    last = find_last_run(organisation=user.organisation)
-    candidates = (
-        list(
-            traps.filter(status=TrapStatus.CANDIDATE, last_run=last, size__gt=0).order_by(
-                "-size", "number"
-            )
-        )
-        if last is not None
-        else []
-    )
-    return named, candidates
+    named, candidates = _listed(user=user)
+    return list(named), list(candidates)
 
 
 def trap_choices(*, user: User) -> list[tuple[str, str]]:
     """The traps an analyst can filter search by: named ones and the last run's
-    candidates (not those merged into another)."""
-    named, candidates = list_traps(user=user)
+    candidates (not those merged into another). Read on every search, so without the
+    traps' descriptions (terms, codes, months)."""
+    if user.role != Role.ANALYST:
+        return []
+    fields = ("reference", "number", "name", "merged_into")
+    named, candidates = (listed.only(*fields) for listed in _listed(user=user))
     return [
         (str(trap.reference), f"T-{trap.number}" + (f": {trap.name}" if trap.name else ""))
         for trap in sorted([*named, *candidates], key=lambda trap: trap.number)

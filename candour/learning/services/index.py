@@ -8,7 +8,8 @@ Only released, de-identified text and the analyst's codes are copied (ADR 0019).
 from __future__ import annotations
 
 from django.contrib.postgres.search import SearchVector
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Max
 
 from candour.learning.models.search import IndexedReport
 from candour.notifications import services as outbox
@@ -21,6 +22,15 @@ from candour.reporting.vocabulary import NARRATIVE_KEYS
 MARK_START = "\x02"
 MARK_END = "\x03"
 SEARCH_CONFIG = "english"
+# PostgreSQL numbers first releases from a sequence (migration 0006); SQLite takes the next
+# number inside its write lock (transactions begin IMMEDIATE).
+POSITION_SEQUENCE = "learning_indexedreport_position_seq"
+
+
+def scope_token(organisation_id: int) -> str:
+    """The word in a report's FTS5 ``scope`` column that stands for its authority: an
+    authority's search asks for it, so FTS5 reads that authority's matches only."""
+    return f"org{organisation_id}"
 
 
 def _clean(text: str) -> str:
@@ -53,9 +63,27 @@ def index_report(report: Report) -> IndexedReport | None:
     parts = [_clean(str(released[key])) for key in NARRATIVE_KEYS if released.get(key)]
     body = "\n\n".join([synopsis, *parts] if synopsis else parts)
     assert report.released_on is not None  # noqa: S101 - released reports have a date
+    with transaction.atomic():
+        return _write(report, body=body, synopsis=synopsis, coding=coding)
+
+
+def _next_position() -> int:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [POSITION_SEQUENCE])
+            return int(cursor.fetchone()[0])
+    highest = IndexedReport.objects.aggregate(highest=Max("position"))["highest"]
+    return (highest or 0) + 1
+
+
+def _write(report: Report, *, body: str, synopsis: str, coding: Coding | None) -> IndexedReport:
+    position = IndexedReport.objects.filter(pk=report.pk).values_list("position", flat=True).first()
+    if position is None:
+        position = _next_position()
     indexed, _ = IndexedReport.objects.update_or_create(
         report=report,
         defaults={
+            "position": position,
             "organisation_id": report.organisation_id,
             "reference": report.reference,
             "body": body,
@@ -75,18 +103,22 @@ def index_report(report: Report) -> IndexedReport | None:
         )
     elif connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM learning_fts WHERE rowid = %s", [report.pk])
+            cursor.execute("DELETE FROM learning_fts WHERE rowid = %s", [position])
             cursor.execute(
-                "INSERT INTO learning_fts (rowid, body) VALUES (%s, %s)", [report.pk, body]
+                "INSERT INTO learning_fts (rowid, body, scope) VALUES (%s, %s, %s)",
+                [position, body, scope_token(report.organisation_id)],
             )
     return indexed
 
 
 def remove_report(report: Report) -> None:
+    position = IndexedReport.objects.filter(pk=report.pk).values_list("position", flat=True).first()
+    if position is None:
+        return
     IndexedReport.objects.filter(pk=report.pk).delete()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM learning_fts WHERE rowid = %s", [report.pk])
+            cursor.execute("DELETE FROM learning_fts WHERE rowid = %s", [position])
 
 
 def on_released(report: Report, *, first: bool) -> None:

@@ -210,18 +210,26 @@ def test_a_broad_search_is_counted_up_to_a_limit(
 ):
     from candour.learning.views import search as search_views
 
-    for n in range(3):
-        release(programme, intake, f"The chronology was late for visit {n}.")
+    reports = [
+        release(programme, intake, f"The chronology was late for visit {n}.") for n in range(3)
+    ]
     monkeypatch.setattr(search_views, "COUNT_LIMIT", 2)
     monkeypatch.setattr(search_views, "RESULTS_PER_PAGE", 1)
     client = signed_in(analyst)
     html = search_page(client)
     assert "More than 2 reports found" in html
-    assert "The best 2 are shown" in html
+    assert "The 2 most recent are shown, best match first" in html
     assert len(references(html)) == 1
-    # The pages stop at the limit: asking for the third gives the last, the second.
+    # The pages stop at the limit: asking for the third gives the last, the second; the
+    # oldest match was not ranked.
     last = search_page(client, page=3)
     assert references(last) == references(search_page(client, page=2)) != references(html)
+    shown = references(html) | references(last)
+    assert shown == {r.indexed.reference for r in reports[1:]}
+    # Filters alone: the most recently released, counted up to the limit.
+    html = search_page(client, q="", kind="near_miss")
+    assert "More than 2 reports found" in html
+    assert "The 2 most recently released are shown" in html
     monkeypatch.setattr(search_views, "COUNT_LIMIT", 3)
     html = search_page(client)
     assert "3 reports found" in html

@@ -187,4 +187,72 @@ def test_sqlite_starts_from_the_full_text_match(reports, analyst, text):
         scans = [step for step in steps if step.startswith(("SCAN", "SEARCH"))]
         assert scans[0].startswith("SCAN learning_fts VIRTUAL TABLE"), steps
         assert scans[1].startswith("SEARCH learning_indexedreport"), steps
-        assert scans[1].endswith("(report_id=?)"), steps
+        assert scans[1].endswith("position=?)"), steps  # by position, through either index
+
+
+def test_a_broad_search_ranks_only_its_most_recent_matches(programme, intake, release, analyst):
+    # The oldest says "chronology" most, so it would rank first if every match were ranked.
+    oldest = release(programme, intake, "Chronology, chronology, chronology: all late.")
+    newer = [
+        release(programme, intake, f"The chronology was late for visit {n}.") for n in range(3)
+    ]
+    query = query_syntax.parse("chronology")
+    everything = [r.reference for r in search.search(user=analyst, query=query, filters=Filters())]
+    assert everything[0] == oldest.indexed.reference
+
+    bounded = search.ranked(user=analyst, query=query, filters=Filters(), limit=3)
+    assert bounded.bounded
+    assert {r.reference for r in bounded.reports} == {r.indexed.reference for r in newer}
+    # Still ranked among themselves, as the whole search ranks them.
+    assert [r.reference for r in bounded.reports] == [
+        ref for ref in everything if ref != oldest.indexed.reference
+    ]
+
+    whole = search.ranked(user=analyst, query=query, filters=Filters(), limit=4)
+    assert not whole.bounded
+    assert [r.reference for r in whole.reports] == everything
+
+
+def test_the_most_recent_matches_are_those_the_filters_allow(programme, intake, release, analyst):
+    incidents = [
+        release(programme, intake, f"The chronology was late {n}.", kind="incident", harm="low")
+        for n in range(2)
+    ]
+    for n in range(3):
+        release(programme, intake, f"The chronology was late again {n}.")
+    query = query_syntax.parse("chronology")
+    found = search.ranked(user=analyst, query=query, filters=Filters(kind="incident"), limit=2)
+    assert not found.bounded
+    assert {r.reference for r in found.reports} == {r.indexed.reference for r in incidents}
+    assert not search.ranked(user=analyst, query=None, filters=Filters(), limit=1).bounded
+
+
+def test_sqlite_reads_a_broad_searchs_matches_once_newest_first_without_sorting_them(
+    programme, intake, release, analyst
+):
+    # The matches are read once, newest first, stopping after the limit (no sort of every
+    # match); the page is then read by key.
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's query planner")
+    for n in range(3):
+        release(programme, intake, f"The chronology was late for visit {n}.")
+    query = query_syntax.parse("chronology")
+    with CaptureQueriesContext(connection) as queries:
+        found = search.ranked(user=analyst, query=query, filters=Filters(), limit=2)
+        assert len(found.reports) == 2
+        assert len(found.reports[:20]) == 2
+    assert found.bounded
+    walk, page = (q["sql"] for q in queries.captured_queries)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {walk}")
+        steps = [row[-1] for row in cursor.fetchall()]
+    assert steps[0].startswith("SCAN learning_fts VIRTUAL TABLE"), steps
+    assert not any("TEMP B-TREE" in step for step in steps), steps
+    assert "LIMIT 3" in walk
+    assert "learning_fts" not in page
+
+
+def test_the_authority_scope_is_not_searchable_text(reports, analyst):
+    # The FTS5 scope column holds the authority's token; a person typing it finds nothing.
+    assert found(analyst, f"org{analyst.organisation_id}") == []
+    assert found(analyst, "chronology") != []

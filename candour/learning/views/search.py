@@ -20,8 +20,9 @@ from candour.learning.selectors import pool, traps
 from candour.learning.selectors import search as search_selectors
 
 RESULTS_PER_PAGE = 20
-# Matches are counted up to here (50 pages): counting all of a broad search over a million
-# reports costs more than finding its best page (benchmarks/learning_scale.py).
+# Matches are counted up to here (50 pages), and a broader search ranks its most recent this
+# many: counting or ranking every match of a common word over a million reports costs more
+# than anyone paging through them would gain (benchmarks/learning_scale.py, ADR 0019).
 COUNT_LIMIT = 1000
 
 
@@ -38,8 +39,12 @@ def search(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "national": national, "searched": False}
     if form.is_bound and form.is_valid():
         query = form.query()
-        found = search_selectors.search(user=user, query=query, filters=form.filters())
-        pagination = paginate(request, found, per_page=RESULTS_PER_PAGE, count_limit=COUNT_LIMIT)
+        found = search_selectors.ranked(
+            user=user, query=query, filters=form.filters(), limit=COUNT_LIMIT
+        )
+        pagination = paginate(
+            request, found.reports, per_page=RESULTS_PER_PAGE, count_limit=COUNT_LIMIT
+        )
         page = list(pagination.page)
         snippets = search_selectors.snippets(page=page, query=query)
         labels = (
@@ -49,6 +54,8 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         context.update(
             searched=True,
+            bounded=found.bounded,
+            ranked_from_words=query is not None,
             page=pagination.page,
             pagination=pagination,
             results=presenters.results(page, snippets=snippets, authorities=labels),
