@@ -9,6 +9,15 @@ SEQUENCE = "learning_indexedreport_position_seq"
 TOKENIZE = "tokenize = 'porter unicode61 remove_diacritics 2'"
 
 
+def _rebuild_fts(schema_editor, columns: str, rows: str) -> None:  # type: ignore[no-untyped-def]
+    """SQLite: the FTS5 table made again with ``columns``, filled with ``rows`` (rowid first)."""
+    schema_editor.execute("DROP TABLE learning_fts")
+    schema_editor.execute(f"CREATE VIRTUAL TABLE learning_fts USING fts5({columns}, {TOKENIZE})")
+    schema_editor.execute(
+        f"INSERT INTO learning_fts (rowid, {columns}) SELECT {rows} FROM learning_indexedreport"
+    )
+
+
 def number_by_release(apps, schema_editor):  # type: ignore[no-untyped-def]
     indexed = apps.get_model("learning", "IndexedReport")
     ordered = indexed.objects.order_by("released_on", "pk").values_list("pk", flat=True)
@@ -16,22 +25,12 @@ def number_by_release(apps, schema_editor):  # type: ignore[no-untyped-def]
         indexed.objects.filter(pk=pk).update(position=position)
     if schema_editor.connection.vendor == "sqlite":
         # The FTS5 rows were keyed by report id: key them by position, with the scope.
-        schema_editor.execute("DROP TABLE learning_fts")
-        schema_editor.execute(f"CREATE VIRTUAL TABLE learning_fts USING fts5(body, scope, {TOKENIZE})")
-        schema_editor.execute(
-            "INSERT INTO learning_fts (rowid, body, scope)"
-            " SELECT position, body, 'org' || organisation_id FROM learning_indexedreport"
-        )
+        _rebuild_fts(schema_editor, "body, scope", "position, body, 'org' || organisation_id")
 
 
 def back_to_report_ids(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute("DROP TABLE learning_fts")
-        schema_editor.execute(f"CREATE VIRTUAL TABLE learning_fts USING fts5(body, {TOKENIZE})")
-        schema_editor.execute(
-            "INSERT INTO learning_fts (rowid, body)"
-            " SELECT report_id, body FROM learning_indexedreport"
-        )
+        _rebuild_fts(schema_editor, "body", "report_id, body")
 
 
 def create_sequence(apps, schema_editor):  # type: ignore[no-untyped-def]

@@ -77,26 +77,24 @@ def _next_position() -> int:
 
 
 def _write(report: Report, *, body: str, synopsis: str, coding: Coding | None) -> IndexedReport:
-    position = IndexedReport.objects.filter(pk=report.pk).values_list("position", flat=True).first()
-    if position is None:
-        position = _next_position()
+    fields = {
+        "organisation_id": report.organisation_id,
+        "reference": report.reference,
+        "body": body,
+        "synopsis": synopsis,
+        "kind": report.kind,
+        "service_area": report.service_area,
+        "harm": coding.harm if coding is not None else report.harm,
+        "detection": coding.detection if coding is not None else "",
+        "codes": _codes(coding),
+        "occurred": report.occurred_year * 100 + report.occurred_month,
+        "released_on": report.released_on,
+    }
+    # A report keeps the position of its first release; only a new copy takes the next.
     indexed, _ = IndexedReport.objects.update_or_create(
-        report=report,
-        defaults={
-            "position": position,
-            "organisation_id": report.organisation_id,
-            "reference": report.reference,
-            "body": body,
-            "synopsis": synopsis,
-            "kind": report.kind,
-            "service_area": report.service_area,
-            "harm": coding.harm if coding is not None else report.harm,
-            "detection": coding.detection if coding is not None else "",
-            "codes": _codes(coding),
-            "occurred": report.occurred_year * 100 + report.occurred_month,
-            "released_on": report.released_on,
-        },
+        report=report, defaults=fields, create_defaults={**fields, "position": _next_position}
     )
+    position = indexed.position
     if connection.vendor == "postgresql":
         IndexedReport.objects.filter(pk=report.pk).update(
             vector=SearchVector("body", config=SEARCH_CONFIG)
