@@ -99,6 +99,7 @@ QUERY_SAMPLE = 5_000  # generated reports whose words the queries are drawn from
 QUERY_DF = (0.001, 0.2)  # share of reports a query word is in
 REFERENCE_ALPHABET = "".join(c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" if c not in "0O1I")
 GIN_INDEX = "learning_indexedreport_vector_gin"
+FACETS_GIN_INDEX = "learning_indexedreport_facets_gin"
 
 
 def progress(message: str) -> None:
@@ -197,6 +198,7 @@ class RowMaker:
         occurred: date,
         today: date,
     ) -> Rows:
+        from candour.learning import facets
         from candour.reporting.models import Status
         from candour.reporting.vocabulary import NARRATIVE_KEYS
 
@@ -274,7 +276,18 @@ class RowMaker:
                 "codes": codes,
                 "occurred": occurred.year * 100 + occurred.month,
                 "released_on": released_on,
+                "facets": facets.report_words(
+                    organisation_id=organisation_id,
+                    kind=report.kind,
+                    service_area=report.service_area,
+                    harm=harm,
+                    detection=detection,
+                    scie_patterns=report.scie if report.coded else (),
+                    london_factors=report.london if report.coded else (),
+                    year=occurred.year,
+                ),
                 "vector": None,  # PostgreSQL: to_tsvector after loading
+                "facet_vector": None,
             },
         )
         return Rows(report_row, coding_row, indexed_row)
@@ -388,6 +401,7 @@ class Writer:
             else:
                 cursor.execute("SET maintenance_work_mem = '1GB'")
                 cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
+                cursor.execute(f"DROP INDEX IF EXISTS {FACETS_GIN_INDEX}")
                 cursor.execute("CREATE TEMPORARY TABLE bench_indexed (LIKE learning_indexedreport)")
 
     def write(self, batch: Sequence[Rows]) -> None:
@@ -417,12 +431,14 @@ class Writer:
                 with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
-            # The vector as services.index writes it: SearchVector("body", config="english").
+            # The vectors as services.index writes them: SearchVector("body", config="english"),
+            # SearchVector("facets", config="simple").
             columns = self.maker.columns("indexed")
-            select = ", ".join(
-                "to_tsvector('english'::regconfig, COALESCE(body, ''))" if c == "vector" else c
-                for c in columns
-            )
+            vectors = {
+                "vector": "to_tsvector('english'::regconfig, COALESCE(body, ''))",
+                "facet_vector": "to_tsvector('simple'::regconfig, COALESCE(facets, ''))",
+            }
+            select = ", ".join(vectors.get(c, c) for c in columns)
             cursor.execute(
                 f"INSERT INTO learning_indexedreport ({', '.join(columns)})"  # noqa: S608
                 f" SELECT {select} FROM bench_indexed"
@@ -442,7 +458,7 @@ class Writer:
                 progress("Filling the FTS5 table learning_fts...")
                 cursor.execute(
                     "INSERT INTO learning_fts (rowid, body, scope)"
-                    " SELECT position, body, 'org' || organisation_id FROM learning_indexedreport"
+                    " SELECT position, body, facets FROM learning_indexedreport"
                 )
                 self.commit()
                 seeding.phases["full-text index"] = time.perf_counter() - started
@@ -454,6 +470,10 @@ class Writer:
                 progress("Building the GIN index on learning_indexedreport.vector...")
                 cursor.execute(
                     f"CREATE INDEX {GIN_INDEX} ON learning_indexedreport USING gin (vector)"
+                )
+                cursor.execute(
+                    f"CREATE INDEX {FACETS_GIN_INDEX} ON learning_indexedreport"
+                    " USING gin (facet_vector)"
                 )
                 cursor.execute("DROP TABLE bench_indexed")
                 # Released after the load: numbered on from the loaded reports.

@@ -7,9 +7,7 @@ from typing import Any
 from django import forms
 
 from candour.core.forms import GovukForm
-
-FIRST_YEAR = 2000
-LAST_YEAR = 2100
+from candour.learning.facets import FIRST_YEAR, LAST_YEAR
 
 
 def _year(label: str) -> forms.IntegerField:

@@ -76,7 +76,6 @@ class SearchForm(YearRangeForm):
 
     def filters(self) -> Filters:
         data = self.cleaned_data
-        start, end = data.get("from_year"), data.get("to_year")
         return Filters(
             kind=data.get("kind", ""),
             service_area=data.get("service_area", ""),
@@ -84,8 +83,8 @@ class SearchForm(YearRangeForm):
             scie_pattern=data.get("scie_pattern", ""),
             london_factor=data.get("london_factor", ""),
             detection=data.get("detection", ""),
-            occurred_from=start * 100 + 1 if start is not None else None,
-            occurred_to=end * 100 + 12 if end is not None else None,
+            from_year=data.get("from_year"),
+            to_year=data.get("to_year"),
             authority=data.get("authority", ""),
             trap=data.get("trap", ""),
         )

@@ -56,9 +56,13 @@ class IndexedReport(models.Model):
     # search can take its most recent matches without sorting them all (ADR 0019). On SQLite
     # it is the report's row id in the FTS5 table, which FTS5 reads in order.
     position = models.PositiveBigIntegerField(unique=True)
-    # PostgreSQL's full-text vector (GIN-indexed there); SQLite uses the FTS5 table
-    # learning_fts instead, and leaves this empty.
+    # The filters' words (``learning.facets``): SQLite copies them into the FTS5 table's
+    # scope column, PostgreSQL into ``facet_vector``.
+    facets = models.TextField(blank=True)
+    # PostgreSQL's full-text vectors of the text and of the facets (both GIN-indexed there);
+    # SQLite uses the FTS5 table learning_fts instead, and leaves these empty.
     vector = SearchVectorField(null=True)
+    facet_vector = SearchVectorField(null=True)
 
     class Meta:
         indexes: ClassVar[list[Any]] = [

@@ -2,9 +2,11 @@
 (tsvector with a GIN index), read from the same parsed query (``learning.query``).
 
 Results are ranked (BM25 on SQLite, ``ts_rank`` on PostgreSQL: higher ``score`` is better),
-newest first among equals, or newest first when only filters are given. A broad search ranks
-only its most recent ``RANKED_LIMIT`` matches and says so (``Found.bounded``): ranking every
-match of a common word is what made a search over a million reports slow (ADR 0019).
+newest first among equals, or newest first when only filters are given. Filters are asked
+of the full-text index too (``learning.facets``), so it reads only what they allow. A broad
+search ranks only its most recent ``RANKED_LIMIT`` matches and says so (``Found.bounded``):
+ranking every match of a common word is what made a search over a million reports slow
+(ADR 0019).
 Snippets are built for one page of results at a time.
 """
 
@@ -14,25 +16,32 @@ import functools
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import overload
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, FloatField, QuerySet, Value
+from django.db.models import F, FloatField, Max, QuerySet, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from candour.accounts.models import User
+from candour.learning import facets
 from candour.learning.models.search import IndexedReport
 from candour.learning.models.traps import Membership
 from candour.learning.query import Query, Term, fts5
 from candour.learning.selectors.pool import is_national, visible_reports
-from candour.learning.services.index import MARK_END, MARK_START, SEARCH_CONFIG, scope_token
+from candour.learning.services.index import FACETS_CONFIG, MARK_END, MARK_START, SEARCH_CONFIG
 
 SNIPPET_WORDS = 24
 PLAIN_SNIPPET_CHARACTERS = 240
 # A search that matches more than this ranks the most recent this many of its matches.
 RANKED_LIMIT = 1000
+# PostgreSQL reads matches a window of release positions at a time, newest first: the first
+# window this many positions wide; the next as wide as the matches found so far say it must
+# be (with a margin), at least twice and at most MAX_GROWTH times as wide as the last.
+FIRST_WINDOW = 16_384
+MAX_GROWTH = 16
 
 
 @dataclass(frozen=True)
@@ -43,25 +52,26 @@ class Filters:
     scie_pattern: str = ""
     london_factor: str = ""
     detection: str = ""
-    occurred_from: int | None = None  # year * 100 + month
-    occurred_to: int | None = None
+    from_year: int | None = None  # the year the event occurred in
+    to_year: int | None = None
     authority: str = ""  # national analysts: "org:<reference>" or "region:<code>"
     trap: str = ""  # an error trap's reference: the reports in it
 
+    def clauses(self) -> list[facets.Clause]:
+        """The filters asked of the full-text index (all but authority and trap)."""
+        return facets.filter_clauses(
+            kind=self.kind,
+            service_area=self.service_area,
+            harm=self.harm,
+            detection=self.detection,
+            scie_pattern=self.scie_pattern,
+            london_factor=self.london_factor,
+            from_year=self.from_year,
+            to_year=self.to_year,
+        )
 
-def _filtered(reports: QuerySet[IndexedReport], filters: Filters) -> QuerySet[IndexedReport]:
-    for field in ("kind", "service_area", "harm", "detection"):
-        value = getattr(filters, field)
-        if value:
-            reports = reports.filter(**{field: value})
-    if filters.scie_pattern:
-        reports = reports.filter(codes__contains=f" scie:{filters.scie_pattern} ")
-    if filters.london_factor:
-        reports = reports.filter(codes__contains=f" london:{filters.london_factor} ")
-    if filters.occurred_from is not None:
-        reports = reports.filter(occurred__gte=filters.occurred_from)
-    if filters.occurred_to is not None:
-        reports = reports.filter(occurred__lte=filters.occurred_to)
+
+def _by_authority(reports: QuerySet[IndexedReport], filters: Filters) -> QuerySet[IndexedReport]:
     kind, _, value = filters.authority.partition(":")
     if kind == "org":
         reports = reports.filter(
@@ -117,13 +127,18 @@ class Found:
 
 
 def _matching(
-    reports: QuerySet[IndexedReport], query: Query, *, organisation_id: int | None = None
+    reports: QuerySet[IndexedReport],
+    query: Query | None,
+    filters: Filters,
+    *,
+    organisation_id: int | None = None,
 ) -> QuerySet[IndexedReport]:
-    """The matches, with a ``score``; on SQLite, ``organisation_id`` (an authority's own
-    search) is asked of FTS5 itself, so it reads only that authority's matches."""
+    """The reports with the words (if any) that the filters allow, with a ``score`` (0
+    without words). On SQLite the filters, and ``organisation_id`` (an authority's own
+    search), are asked of FTS5 itself, so it reads only the matches they allow."""
     if connection.vendor == "postgresql":
-        wanted = _postgres_query(query)
-        return reports.filter(vector=wanted).annotate(score=SearchRank(F("vector"), wanted))
+        return _postgres_matching(reports, query, filters)
+    clauses = filters.clauses()
     table = IndexedReport._meta.db_table
     # One join with the FTS5 table, so bm25 is read from the match itself: a correlated
     # MATCH per row (the obvious ORM form) costs a full-text lookup for every match. The
@@ -135,24 +150,98 @@ def _matching(
     return reports.extra(  # noqa: S610 - the table names are the models' own; text is a parameter
         tables=["learning_fts"],
         where=[f"{table}.position = +learning_fts.rowid", "learning_fts MATCH %s"],
-        params=[_fts5_match(query, organisation_id)],
+        params=[_fts5_match(query, clauses, organisation_id)],
         # bm25 is lower for better matches; the scope column does not count.
-        select={"score": "-bm25(learning_fts, 1.0, 0.0)"},
+        select={"score": "-bm25(learning_fts, 1.0, 0.0)" if query is not None else "0.0"},
     )
 
 
-def _fts5_match(query: Query, organisation_id: int | None) -> str:
-    words = f"{{body}} : ({fts5(query)})"  # the words are looked for in the text only
-    if organisation_id is None:
-        return words
-    return f"{words} AND scope : {scope_token(organisation_id)}"
+def _postgres_matching(
+    reports: QuerySet[IndexedReport], query: Query | None, filters: Filters
+) -> QuerySet[IndexedReport]:
+    """A filter on one of a report's single values is asked of its column, whose index
+    on (value, position) reads only a window's reports of that value; codes (several to a
+    report) are asked of the GIN-indexed ``facet_vector``. A GIN index reads every report
+    with the word however narrow the window: 300,000 for a common kind (ADR 0019)."""
+    for field in ("kind", "service_area", "harm", "detection"):
+        if value := getattr(filters, field):
+            reports = reports.filter(**{field: value})
+    if filters.from_year is not None or filters.to_year is not None:
+        first = max(filters.from_year or facets.FIRST_YEAR, facets.FIRST_YEAR)
+        last = min(filters.to_year or facets.LAST_YEAR, facets.LAST_YEAR)
+        # Each month of the period, so the (occurred, position) index is read month by
+        # month within the window rather than over the whole period.
+        months = [y * 100 + m for y in range(first, last + 1) for m in range(1, 13)]
+        reports = reports.filter(occurred__in=months)
+    codes = facets.filter_clauses(
+        scie_pattern=filters.scie_pattern, london_factor=filters.london_factor
+    )
+    if codes:
+        allowed = SearchQuery(facets.tsquery(codes), search_type="raw", config=FACETS_CONFIG)
+        reports = reports.filter(facet_vector=allowed)
+    if query is None:
+        return reports.annotate(score=Value(0.0, output_field=FloatField()))
+    wanted = _postgres_query(query)
+    return reports.filter(vector=wanted).annotate(score=SearchRank(F("vector"), wanted))
 
 
-def _newest_first(matching: QuerySet[IndexedReport]) -> QuerySet[IndexedReport]:
+def _fts5_match(
+    query: Query | None, clauses: list[facets.Clause], organisation_id: int | None
+) -> str:
+    """The FTS5 expression: typed words looked for in the text only, filters' words and
+    the authority's word in the scope column only."""
+    scope = list(clauses)
+    if organisation_id is not None:
+        scope.append((facets.authority_word(organisation_id),))
+    parts = [f"{{body}} : ({fts5(query)})"] if query is not None else []
+    if scope:
+        parts.append(facets.fts5_expression(scope))
+    return " AND ".join(parts)
+
+
+Row = tuple[int, float, date, str]  # a match's key, score, release date and reference
+
+
+def _columns(matching: QuerySet[IndexedReport]) -> QuerySet[IndexedReport, Row]:
+    # The stubs do not know the score that extra() or annotate() selects.
+    return matching.values_list("pk", "score", "released_on", "reference")  # type: ignore[misc]
+
+
+def _newest(matching: QuerySet[IndexedReport], count: int) -> list[Row]:
+    """The ``count`` most recently released matches, newest first."""
     if connection.vendor == "postgresql":
-        return matching.order_by("-position")
+        return _newest_by_window(matching, count)
     # By the FTS table's rowid, which FTS5 returns in order: no sort of every match.
-    return matching.extra(order_by=["-learning_fts.rowid"])
+    return list(_columns(matching.extra(order_by=["-learning_fts.rowid"]))[:count])
+
+
+def _newest_by_window(matching: QuerySet[IndexedReport], count: int) -> list[Row]:
+    """PostgreSQL's GIN index finds every match of a word but not in any order, so the
+    newest matches of a common word meant fetching all of them to sort (ADR 0019). Asking
+    one window of release positions at a time, from the newest back, each window wider
+    than the last, lets PostgreSQL combine the GIN index with the position index and fetch
+    only the matches in the window: a common word is answered from the first window, a
+    rare one after a few."""
+    top = IndexedReport.objects.aggregate(top=Max("position"))["top"]
+    found: list[Row] = []
+    newest = upper = (top or 0) + 1
+    width = FIRST_WINDOW
+    while upper > 0 and len(found) < count:
+        lower = max(upper - width, 0)
+        window = matching.filter(position__gte=lower, position__lt=upper)
+        found += _columns(window.order_by("-position"))[: count - len(found)]
+        upper, width = lower, _next_width(width, newest - lower, len(found), count)
+    return found
+
+
+def _next_width(width: int, read: int, found: int, count: int) -> int:
+    """The next window: as wide as the density of matches so far says the rest need
+    (+25 %), between twice and MAX_GROWTH times the last. Each window reads each word's
+    whole GIN list again, so a few wide windows cost less than many narrow ones."""
+    if found == 0:
+        return width * MAX_GROWTH
+    wanted = (count - found) * read // found * 5 // 4  # at the density found so far, + 25 %
+    return max(width * 2, min(wanted, width * MAX_GROWTH))
 
 
 def _in_trap(reports: QuerySet[IndexedReport], user: User, trap: str) -> QuerySet[IndexedReport]:
@@ -171,7 +260,7 @@ def _own_authority(user: User) -> int | None:
 
 
 def _readable(user: User, filters: Filters) -> QuerySet[IndexedReport]:
-    reports = _filtered(visible_reports(user=user), filters)
+    reports = _by_authority(visible_reports(user=user), filters)
     if filters.trap:
         reports = _in_trap(reports, user, filters.trap)
     return reports
@@ -190,9 +279,11 @@ def _newest_released(reports: QuerySet[IndexedReport]) -> QuerySet[IndexedReport
 def search(*, user: User, query: Query | None, filters: Filters) -> QuerySet[IndexedReport]:
     """Every released report this user may read that matches, best first."""
     reports = _readable(user, filters)
-    if query is None:
+    clauses = filters.clauses()
+    if query is None and not clauses:
         return _newest_released(reports)
-    return _best_first(_matching(reports, query, organisation_id=_own_authority(user)))
+    matching = _matching(reports, query, filters, organisation_id=_own_authority(user))
+    return _best_first(matching)
 
 
 def ranked(
@@ -201,14 +292,14 @@ def ranked(
     """The search page's results: as ``search``, but of a broad search only the most recent
     ``limit`` matches are ranked. The matches are read once, newest first, stopping after
     ``limit + 1``, so the cost follows the limit, not the number of matches; they are
-    counted and ranked from that one read."""
+    counted and ranked from that one read. Filters are read from the full-text index too,
+    so filters alone are bounded in the same way, newest first."""
     reports = _readable(user, filters)
-    if query is None:
+    clauses = filters.clauses()
+    if query is None and not clauses:
         return Found(_newest_released(reports))
-    matching = _newest_first(_matching(reports, query, organisation_id=_own_authority(user)))
-    # The stubs do not know the score that extra() selects.
-    columns = matching.values_list("pk", "score", "released_on", "reference")  # type: ignore[misc]
-    newest = list(columns[: limit + 1])
+    matching = _matching(reports, query, filters, organisation_id=_own_authority(user))
+    newest = _newest(matching, limit + 1)
     bounded = len(newest) > limit
     best = sorted(newest[:limit], key=lambda row: (-row[1], -row[2].toordinal(), row[3]))
     return Found(Ranked([row[0] for row in best]), bounded=bounded)
@@ -254,13 +345,14 @@ def snippets(*, page: list[IndexedReport], query: Query | None) -> dict[int, Saf
             found = {row.pk: row.headline for row in headlines}
         else:
             by_position = {indexed.position: indexed.pk for indexed in page}
+            words = _fts5_match(query, [], None)
             placeholders = ", ".join(["%s"] * len(ids))
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT rowid, snippet(learning_fts, 0, %s, %s, ' … ', %s)"  # noqa: S608
                     " FROM learning_fts WHERE learning_fts MATCH %s"
                     f" AND rowid IN ({placeholders})",
-                    [MARK_START, MARK_END, SNIPPET_WORDS, _fts5_match(query, None), *by_position],
+                    [MARK_START, MARK_END, SNIPPET_WORDS, words, *by_position],
                 )
                 found = {by_position[row]: text for row, text in cursor.fetchall()}
     return {

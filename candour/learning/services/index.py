@@ -11,6 +11,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Max
 
+from candour.learning import facets
 from candour.learning.models.search import IndexedReport
 from candour.notifications import services as outbox
 from candour.reporting import signals
@@ -22,15 +23,10 @@ from candour.reporting.vocabulary import NARRATIVE_KEYS
 MARK_START = "\x02"
 MARK_END = "\x03"
 SEARCH_CONFIG = "english"
+FACETS_CONFIG = "simple"  # the filters' words are codes: not stemmed
 # PostgreSQL numbers first releases from a sequence (migration 0006); SQLite takes the next
 # number inside its write lock (transactions begin IMMEDIATE).
 POSITION_SEQUENCE = "learning_indexedreport_position_seq"
-
-
-def scope_token(organisation_id: int) -> str:
-    """The word in a report's FTS5 ``scope`` column that stands for its authority: an
-    authority's search asks for it, so FTS5 reads that authority's matches only."""
-    return f"org{organisation_id}"
 
 
 def _clean(text: str) -> str:
@@ -77,6 +73,18 @@ def _next_position() -> int:
 
 
 def _write(report: Report, *, body: str, synopsis: str, coding: Coding | None) -> IndexedReport:
+    harm = coding.harm if coding is not None else report.harm
+    detection = coding.detection if coding is not None else ""
+    words = facets.report_words(
+        organisation_id=report.organisation_id,
+        kind=report.kind,
+        service_area=report.service_area,
+        harm=harm,
+        detection=detection,
+        scie_patterns=coding.scie_patterns if coding is not None else [],
+        london_factors=coding.london_factors if coding is not None else [],
+        year=report.occurred_year,
+    )
     fields = {
         "organisation_id": report.organisation_id,
         "reference": report.reference,
@@ -84,9 +92,10 @@ def _write(report: Report, *, body: str, synopsis: str, coding: Coding | None) -
         "synopsis": synopsis,
         "kind": report.kind,
         "service_area": report.service_area,
-        "harm": coding.harm if coding is not None else report.harm,
-        "detection": coding.detection if coding is not None else "",
+        "harm": harm,
+        "detection": detection,
         "codes": _codes(coding),
+        "facets": words,
         "occurred": report.occurred_year * 100 + report.occurred_month,
         "released_on": report.released_on,
     }
@@ -97,14 +106,15 @@ def _write(report: Report, *, body: str, synopsis: str, coding: Coding | None) -
     position = indexed.position
     if connection.vendor == "postgresql":
         IndexedReport.objects.filter(pk=report.pk).update(
-            vector=SearchVector("body", config=SEARCH_CONFIG)
+            vector=SearchVector("body", config=SEARCH_CONFIG),
+            facet_vector=SearchVector("facets", config=FACETS_CONFIG),
         )
     elif connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM learning_fts WHERE rowid = %s", [position])
             cursor.execute(
                 "INSERT INTO learning_fts (rowid, body, scope) VALUES (%s, %s, %s)",
-                [position, body, scope_token(report.organisation_id)],
+                [position, body, words],
             )
     return indexed
 

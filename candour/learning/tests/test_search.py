@@ -3,12 +3,16 @@ PostgreSQL (tsvector), whatever a person types."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from candour.learning import facets
 from candour.learning import query as query_syntax
 from candour.learning.models.search import IndexedReport
 from candour.learning.selectors import search
@@ -64,8 +68,10 @@ def test_filters_narrow_the_results(reports, analyst):
         reports["chronology"].reference
     ]
     assert found(analyst, "", Filters(detection="colleague")) == [reports["chronology"].reference]
-    assert found(analyst, "", Filters(occurred_from=202602)) == []
-    assert len(found(analyst, "", Filters(occurred_from=202601, occurred_to=202612))) == 3
+    assert found(analyst, "", Filters(from_year=2027)) == []
+    assert len(found(analyst, "", Filters(from_year=2026, to_year=2026))) == 3
+    assert len(found(analyst, "", Filters(to_year=2026))) == 3
+    assert found(analyst, "", Filters(to_year=2025)) == []
 
 
 def test_coding_is_searchable_and_the_raw_narrative_never_is(reports, analyst):
@@ -252,7 +258,87 @@ def test_sqlite_reads_a_broad_searchs_matches_once_newest_first_without_sorting_
     assert "learning_fts" not in page
 
 
+def test_postgresql_reads_the_newest_matches_a_window_of_positions_at_a_time(
+    programme, intake, release, analyst, monkeypatch
+):
+    # A GIN index gives matches in no order: PostgreSQL is asked for the newest matches one
+    # window of release positions at a time, newest first, each window wider, and stops
+    # once it has enough.
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's windows of positions")
+    monkeypatch.setattr(search, "FIRST_WINDOW", 1)
+    monkeypatch.setattr(search, "MAX_GROWTH", 2)
+    matches = [release(programme, intake, f"The chronology was late {n}.") for n in range(4)]
+    release(programme, intake, "The visit was on time.")  # the newest, and no match
+    query = query_syntax.parse("chronology")
+    with CaptureQueriesContext(connection) as queries:
+        found = search.ranked(user=analyst, query=query, filters=Filters(), limit=2)
+    assert found.bounded
+    assert {r.reference for r in found.reports} == {r.indexed.reference for r in matches[2:]}
+    windows = [q["sql"] for q in queries.captured_queries if "@@" in q["sql"]]
+    # Widths 1, 2 and 4 back from the newest: none, then two, then the third (the limit + 1).
+    assert len(windows) == 3, windows
+    assert all('"position" >=' in sql and '"position" <' in sql for sql in windows)
+
+
 def test_the_authority_scope_is_not_searchable_text(reports, analyst):
     # The FTS5 scope column holds the authority's token; a person typing it finds nothing.
     assert found(analyst, f"org{analyst.organisation_id}") == []
     assert found(analyst, "chronology") != []
+
+
+def test_the_filters_words_are_not_searchable_text(reports, analyst):
+    assert found(analyst, facets.word(facets.KIND, "incident")) == []
+    assert found(analyst, facets.word(facets.HARM, "low")) == []
+
+
+def test_filters_alone_are_read_from_the_index_newest_first_and_bounded(
+    programme, intake, release, analyst
+):
+    incidents = [
+        release(programme, intake, f"The chronology was late {n}.", kind="incident")
+        for n in range(3)
+    ]
+    release(programme, intake, "The visit was on time.", kind="near_miss")
+    found_ = search.ranked(user=analyst, query=None, filters=Filters(kind="incident"), limit=2)
+    assert found_.bounded
+    # The two most recently released (released the same day: then by reference).
+    newest = sorted(r.indexed.reference for r in incidents[1:])
+    assert [r.reference for r in found_.reports] == newest
+    whole = search.ranked(user=analyst, query=None, filters=Filters(kind="incident"), limit=3)
+    assert not whole.bounded
+    assert len(whole.reports) == 3
+
+
+def test_a_year_outside_the_period_bounds_finds_nothing(reports, analyst):
+    assert found(analyst, "", Filters(from_year=2101)) == []
+    assert len(found(analyst, "", Filters(from_year=1999, to_year=2100))) == 3
+
+
+class _Editor:
+    """What the migration's functions use of a schema editor: the vendor and execute()."""
+
+    def __init__(self) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+def test_migration_0007_writes_the_filters_words_of_reports_already_released(reports, analyst):
+    migration = importlib.import_module("candour.learning.migrations.0007_facets")
+    code(analyst, reports["chronology"], scie_patterns=["human_judgement"], detection="colleague")
+    editor = _Editor()
+    # As before migration 0007: no filter words anywhere.
+    IndexedReport.objects.update(facets="", facet_vector=None)
+    migration.back_to_authority_words(django_apps, editor)
+    assert found(analyst, "", Filters(scie_pattern="human_judgement")) == []
+    migration.write_facets(django_apps, editor)
+    assert found(analyst, "", Filters(kind="incident")) == [reports["hospital"].reference]
+    assert found(analyst, "chronology", Filters(scie_pattern="human_judgement")) == [
+        reports["chronology"].reference
+    ]
+    assert found(analyst, "", Filters(detection="colleague", from_year=2026)) == [
+        reports["chronology"].reference
+    ]
