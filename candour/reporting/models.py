@@ -12,9 +12,11 @@ import secrets
 import uuid
 from typing import Any, ClassVar
 
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from candour.accounts.models import Organisation
+from candour.core import disclosure
 from candour.reporting.vocabulary import (
     Confidentiality,
     Detection,
@@ -63,9 +65,18 @@ class Programme(models.Model):
     retention_days = models.PositiveIntegerField(
         default=30, help_text="Days after closure before raw narrative and contact are destroyed"
     )
+    # Disclosure control's k for every figure leaders see and every published output of
+    # this programme (candour.core.disclosure, ADR 0021).
+    disclosure_threshold = models.PositiveSmallIntegerField(
+        default=disclosure.DEFAULT_THRESHOLD,
+        validators=[MinValueValidator(disclosure.THRESHOLD_FLOOR)],
+    )
 
     def __str__(self) -> str:
         return self.slug
+
+    def disclosure_policy(self) -> disclosure.Policy:
+        return disclosure.Policy(threshold=self.disclosure_threshold)
 
 
 class Report(models.Model):

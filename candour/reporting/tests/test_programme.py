@@ -23,6 +23,7 @@ def _form(**overrides):
         "emergency_contact": "EDT: 01632 960999",
         "safety_lead_email": "lead@northbrook.example",
         "retention_days": "45",
+        "disclosure_threshold": "10",
     }
     data.update(overrides)
     return data
@@ -50,6 +51,54 @@ def test_bad_programme_settings_are_listed(signed_in, alice, programme):
     assert "Enter the promise reporters are given" in body
     assert "Enter an email address in the correct format" in body
     assert "3,650" in body
+
+
+def test_the_disclosure_threshold_is_set_and_each_change_audited(signed_in, alice, programme):
+    client = signed_in(alice)
+    assert "fewer than" in client.get("/programme").content.decode()
+    assert client.post("/programme", _form(disclosure_threshold="7")).status_code == 302
+    programme.refresh_from_db()
+    assert programme.disclosure_threshold == 7
+    assert programme.disclosure_policy().threshold == 7
+    (entry,) = AuditEntry.objects.filter(action="reporting.programme.disclosure_threshold_changed")
+    assert entry.reason == "from 10 to 7"
+    # Saving again without changing it is not a change.
+    client.post("/programme", _form(disclosure_threshold="7"))
+    assert (
+        AuditEntry.objects.filter(action="reporting.programme.disclosure_threshold_changed").count()
+        == 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("4", "The smallest number shown must be 5 or more"),
+        ("ten", "The smallest number shown must be a whole number, like 10"),
+        ("", "Enter the smallest number shown to leaders"),
+        ("101", "The smallest number shown must be 100 or less"),
+    ],
+)
+def test_a_threshold_below_the_floor_is_refused(signed_in, alice, programme, value, message):
+    response = signed_in(alice).post("/programme", _form(disclosure_threshold=value))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    programme.refresh_from_db()
+    assert programme.disclosure_threshold == 10
+    assert not AuditEntry.objects.filter(
+        action="reporting.programme.disclosure_threshold_changed"
+    ).exists()
+
+
+def test_the_service_refuses_a_threshold_below_the_floor(alice, programme):
+    from django.core.exceptions import ValidationError
+
+    from candour.reporting.services.programme import update_programme
+
+    with pytest.raises(ValidationError):
+        update_programme(admin=alice, programme=programme, changes={"disclosure_threshold": 3})
+    programme.refresh_from_db()
+    assert programme.disclosure_threshold == 10
 
 
 def test_outsider_administrator_edits_only_their_own(

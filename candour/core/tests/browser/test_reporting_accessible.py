@@ -951,6 +951,8 @@ def test_programme_settings_and_their_errors(page, context, live_server, watcher
     page.get_by_label("Days after closure before raw reports and contacts are destroyed").fill(
         "99999"
     )
+    threshold = page.get_by_label("Smallest number shown to leaders and in published lessons")
+    threshold.fill("4")
     submit(page, "Save", status=400)
     assert_error_state(
         page,
@@ -958,6 +960,7 @@ def test_programme_settings_and_their_errors(page, context, live_server, watcher
             "Enter the promise reporters are given",
             "Enter an email address in the correct format, like name@example.com",
             "The number of days must be 3,650 (ten years) or fewer",
+            "The smallest number shown must be 5 or more",
         ],
     )
     check(page, "Reporting programme")
@@ -967,6 +970,7 @@ def test_programme_settings_and_their_errors(page, context, live_server, watcher
         "lead@northbrook.example"
     )
     page.get_by_label("Days after closure before raw reports and contacts are destroyed").fill("45")
+    threshold.fill("10")
     submit(page, "Save", status=200)
     assert "Reporting programme saved" in banner(page)
     check(page, "Reporting programme")
