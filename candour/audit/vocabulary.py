@@ -61,8 +61,13 @@ DESCRIPTIONS: Final[dict[str, str]] = {
     "reporting.disclosure.approved": "Approved disclosing a reporter's identity",
     "reporting.disclosure.refused": "Refused to disclose a reporter's identity",
     "reporting.programme.updated": "Changed the reporting programme's settings",
+    "reporting.programme.disclosure_threshold_changed": (
+        "Changed the smallest number shown to leaders and in published lessons"
+    ),
     # Learning from reports
     "learning.sharing.changed": "Changed whether released reports are shared nationally",
+    "learning.dashboard.viewed": "Looked at the leaders' dashboard for a year",
+    "learning.dashboard.downloaded": "Downloaded the leaders' dashboard figures for a year",
     "learning.search.saved": "Saved a search of released reports",
     "learning.search.deleted": "Deleted a saved search",
     "learning.double_coding.second_coded": "Coded a released report a second time, blind",

@@ -19,6 +19,7 @@ class NavItem:
 
 _ITEMS = (
     ("Home", "core:home"),
+    ("Dashboard", "learning:dashboard"),
     ("Intake queue", "reporting:intake_queue"),
     ("Released reports", "reporting:analysis_list"),
     ("Search reports", "learning:search"),

@@ -1,4 +1,4 @@
-from candour.learning.views import double_coding, saved, search, sharing, traps
+from candour.learning.views import dashboard, double_coding, saved, search, sharing, traps
 
 app_name = "learning"
 urlpatterns = [
@@ -7,4 +7,5 @@ urlpatterns = [
     *sharing.urlpatterns,
     *traps.urlpatterns,
     *double_coding.urlpatterns,
+    *dashboard.urlpatterns,
 ]

@@ -43,6 +43,7 @@ def test_a_model_form_refuses_control_characters_in_every_text_field():
         "emergency_contact": "01632 960999",
         "safety_lead_email": "",
         "retention_days": "30",
+        "disclosure_threshold": "10",
     }
 
     form = ProgrammeForm(data=data)

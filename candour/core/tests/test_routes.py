@@ -23,6 +23,7 @@ INTAKE = frozenset({Role.INTAKE_OFFICER})
 ANALYST = frozenset({Role.ANALYST})
 FLAG_MANAGER = frozenset({Role.FLAG_MANAGER})
 HEALTH = frozenset({Role.HEALTH_UNSCHEDULED, Role.HEALTH_SCHEDULED})
+LEADER = frozenset({Role.LEADER})
 
 EXPECTED: dict[str, object] = {
     # The start page for everyone; signed-in staff see their home there.
@@ -74,6 +75,8 @@ EXPECTED: dict[str, object] = {
     "reporting:analysis_list": ANALYST,
     "reporting:analysis_report": ANALYST,
     "learning:search": ANALYST,
+    "learning:dashboard": LEADER,
+    "learning:dashboard_csv": LEADER,
     "learning:report": ANALYST,
     "learning:saved": ANALYST,
     "learning:save_search": ANALYST,

@@ -162,3 +162,17 @@ def test_error_trap_pages(axe_page, sign_in_as, make_user, organisation, release
         axe_page.get_by_role("button", name="Make a new trap").click()
     expect(axe_page.locator(SUMMARY)).to_contain_text("Choose the reports to move")
     assert_accessible(axe_page)
+
+
+def test_leaders_dashboard_and_its_error(axe_page, sign_in_as, make_user, released, watcher):
+    sign_in_as(make_user(Role.LEADER))
+    # The year asked for: the clock may pass midnight on 31 December during the test.
+    visit(axe_page, f"/dashboard?year={released.received_on.year}", heading="Dashboard")
+    # One report: shown as fewer than 10 everywhere, the charts with their words.
+    expect(axe_page.get_by_role("img", name="Reports by kind").first).to_be_visible()
+    expect(axe_page.locator("table").first).to_contain_text("fewer than 10")
+    assert_accessible(axe_page)
+    visit(axe_page, "/dashboard?year=1999", status=400)
+    expect(axe_page.locator(SUMMARY)).to_contain_text("Select a year from the list")
+    assert_accessible(axe_page)
+    watcher.assert_clean()
