@@ -118,8 +118,8 @@ class _Known:
         return max(shown - base // 2, k), shown + (base - 1) // 2
 
 
-def _exposed(values: Sequence[int], total: int, states: list[State], known: _Known) -> int | None:
-    """The index of a "fewer than" cell the shown figures narrow, or None if none is.
+def _narrowed(values: Sequence[int], total: int, states: list[State], known: _Known) -> bool:
+    """Whether the shown figures narrow any "fewer than" cell below 1 to k - 1.
 
     With cells x_i in known ranges [lo_i, hi_i] and their total t in [lo_t, hi_t], the
     values x_i can take are exactly [max(lo_i, lo_t - sum hi_j), min(hi_i, hi_t - sum lo_j)]
@@ -135,8 +135,8 @@ def _exposed(values: Sequence[int], total: int, states: list[State], known: _Kno
         least = max(low, low_total - (sum_high - high))
         most = min(high, high_total - (sum_low - low))
         if least > 1 or most < k - 1:
-            return index
-    return None
+            return True
+    return False
 
 
 def protect(counts: Sequence[int], policy: Policy) -> Table:
@@ -152,7 +152,7 @@ def protect(counts: Sequence[int], policy: Policy) -> Table:
     states = [State.FEWER if _is_primary(v, policy) else State.SHOWN for v in values]
     states.append(State.SHOWN)  # the total
     known = _Known(policy, unbounded=total + policy.threshold + policy.rounding)
-    while _exposed(values, total, states, known) is not None:
+    while _narrowed(values, total, states, known):
         # Withhold the smallest shown, non-zero cell; when none is left, the total.
         candidates = [i for i, v in enumerate(values) if states[i] is State.SHOWN and v > 0]
         if candidates:

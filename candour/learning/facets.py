@@ -64,6 +64,13 @@ def report_words(
     return " ".join(words)
 
 
+def period_years(from_year: int | None, to_year: int | None) -> range:
+    """The years of a search period, open ends taken to the form's bounds."""
+    first = max(from_year if from_year is not None else FIRST_YEAR, FIRST_YEAR)
+    last = min(to_year if to_year is not None else LAST_YEAR, LAST_YEAR)
+    return range(first, last + 1)
+
+
 def filter_clauses(
     *,
     kind: str = "",
@@ -90,9 +97,7 @@ def filter_clauses(
         if value
     ]
     if from_year is not None or to_year is not None:
-        first = max(from_year if from_year is not None else FIRST_YEAR, FIRST_YEAR)
-        last = min(to_year if to_year is not None else LAST_YEAR, LAST_YEAR)
-        years = tuple(word(YEAR, year) for year in range(first, last + 1))
+        years = tuple(word(YEAR, year) for year in period_years(from_year, to_year))
         clauses.append(years or (word(YEAR, "none"),))  # no year: a word no report has
     return clauses
 

@@ -167,11 +167,10 @@ def _postgres_matching(
         if value := getattr(filters, field):
             reports = reports.filter(**{field: value})
     if filters.from_year is not None or filters.to_year is not None:
-        first = max(filters.from_year or facets.FIRST_YEAR, facets.FIRST_YEAR)
-        last = min(filters.to_year or facets.LAST_YEAR, facets.LAST_YEAR)
         # Each month of the period, so the (occurred, position) index is read month by
         # month within the window rather than over the whole period.
-        months = [y * 100 + m for y in range(first, last + 1) for m in range(1, 13)]
+        years = facets.period_years(filters.from_year, filters.to_year)
+        months = [y * 100 + m for y in years for m in range(1, 13)]
         reports = reports.filter(occurred__in=months)
     codes = facets.filter_clauses(
         scie_pattern=filters.scie_pattern, london_factor=filters.london_factor
